@@ -1,0 +1,28 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in. Acts for exactly one organisation (applicant, authority or review body)."""
+
+    mobile = models.CharField(_("手机号"), max_length=11, unique=True, null=True, blank=True)
+    real_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("所属单位"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def display_name(self):
+        return self.real_name or self.get_full_name() or self.username

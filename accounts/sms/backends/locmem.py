@@ -1,0 +1,9 @@
+from .base import BaseSmsBackend
+
+# Like django.core.mail.outbox: tests read the messages sent here.
+outbox = []
+
+
+class LocmemBackend(BaseSmsBackend):
+    def send(self, mobile, message):
+        outbox.append({"mobile": mobile, "message": message})

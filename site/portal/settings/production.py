@@ -1,0 +1,30 @@
+"""Production settings: every secret comes from the environment, with no default."""
+
+from . import env
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = env.require("SECRET_KEY", "set a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))').")
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS") or env.require(
+    "ALLOWED_HOSTS", "set the comma-separated host names the site answers to."
+)
+env.require("DATABASE_URL", "production runs on PostgreSQL, e.g. postgres://portal@db:5432/portal.")
+
+STATIC_ROOT = env.get("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SMS_BACKEND = env.require("SMS_BACKEND", "name the dotted path of an SMS provider backend (see docs/operations.md).")
