@@ -1,4 +1,20 @@
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("register/", views.RegisterChooseView.as_view(), name="register"),
+    path("register/guide/", views.UserTypeGuideView.as_view(), name="user_type_guide"),
+    path("register/done/", views.RegisterDoneView.as_view(), name="register_done"),
+    *[
+        path(f"register/{kind}/", views.RegisterView.as_view(), {"kind": kind}, name=f"register_{kind}")
+        for kind in views.REGISTRATION_FORMS
+    ],
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("sms/send/", views.send_sms_code, name="send_sms_code"),
+    path("regions/<str:code>/", views.region_children, name="region_children"),
+    path("my/", views.MyServicesView.as_view(), name="my_services"),
+]

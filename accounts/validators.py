@@ -23,9 +23,40 @@ RIC_CHECK = "10X98765432"
 FORBIDDEN_LETTERS = set("IOZSV")
 # GB/T 2260 province-level prefixes, including Taiwan, Hong Kong and Macao (71, 81, 82).
 PROVINCE_PREFIXES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-    "65", "71", "81", "82",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
 }
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9]{4,20}$")
@@ -36,20 +67,20 @@ SPECIAL_CHARACTERS = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 def org_code_check_char(body):
     """GB 11714 check character for the 8-character body of an organisation code."""
     # Digits count as themselves, letters as A=10 … Z=35.
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, ORG_CODE_WEIGHTS))
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, ORG_CODE_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
 def uscc_check_char(body):
     """GB 32100-2015 check character for the first 17 characters of a credit code."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, USCC_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def ric_check_char(body):
     """GB 11643 check character for the first 17 digits of a resident ID number."""
-    return RIC_CHECK[sum(int(c) * w for c, w in zip(body, RIC_WEIGHTS)) % 11]
+    return RIC_CHECK[sum(int(c) * w for c, w in zip(body, RIC_WEIGHTS, strict=True)) % 11]
 
 
 def is_valid_organization_code(code):
@@ -79,13 +110,17 @@ def validate_credit_code(value):
     """统一社会信用代码 (18) or 组织机构代码 (9): upper case, no I/O/Z/S/V, right check digit."""
     code = normalize_code(value)
     if len(code) not in (9, 18):
-        raise ValidationError(_("请输入9位组织机构代码或18位统一社会信用代码，当前为%(n)d位。"), code="length", params={"n": len(code)})
+        raise ValidationError(
+            _("请输入9位组织机构代码或18位统一社会信用代码，当前为%(n)d位。"), code="length", params={"n": len(code)}
+        )
     if code != code.upper():
         raise ValidationError(_("字母必须大写。"), code="case")
     bad = sorted(FORBIDDEN_LETTERS & set(code))
     if bad:
         raise ValidationError(
-            _("代码中不能包含字母 I、O、Z、S、V（发现：%(letters)s）。"), code="letters", params={"letters": "、".join(bad)}
+            _("代码中不能包含字母 I、O、Z、S、V（发现：%(letters)s）。"),
+            code="letters",
+            params={"letters": "、".join(bad)},
         )
     if len(code) == 18:
         if any(c not in USCC_ALPHABET for c in code):
@@ -155,7 +190,11 @@ class PasswordComplexityValidator:
                 )
             )
         if any(not (c.isascii() and c.isprintable()) or c.isspace() for c in password):
-            errors.append(ValidationError(_gettext("密码只能包含英文字母、数字和英文特殊字符，不能有空格。"), code="password_charset"))
+            errors.append(
+                ValidationError(
+                    _gettext("密码只能包含英文字母、数字和英文特殊字符，不能有空格。"), code="password_charset"
+                )
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from accounts.models import ApprovalStatus, AuthorityLevel, EnterpriseCategory, EnterpriseType, Organisation, Region
-from accounts.validators import ric_check_char, uscc_check_char, org_code_check_char
+from accounts.validators import org_code_check_char, ric_check_char, uscc_check_char
 
 DEFAULT_PASSWORD = "Passw0rd!x"
 
@@ -40,11 +40,15 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         pending_institution = factory.Trait(
             kind="institution", institution_type="public_institution", approval_status=ApprovalStatus.PENDING
         )
-        individual = factory.Trait(kind="individual", unified_social_credit_code=None, enterprise_category="",
-                                   enterprise_type="")
+        individual = factory.Trait(
+            kind="individual", unified_social_credit_code=None, enterprise_category="", enterprise_type=""
+        )
         provincial_authority = factory.Trait(
-            kind="authority", authority_level=AuthorityLevel.PROVINCIAL, unified_social_credit_code=None,
-            region=factory.LazyFunction(lambda: Region.objects.get(code="110000")), name="北京市市场监督管理局",
+            kind="authority",
+            authority_level=AuthorityLevel.PROVINCIAL,
+            unified_social_credit_code=None,
+            region=factory.LazyFunction(lambda: Region.objects.get(code="110000")),
+            name="北京市市场监督管理局",
         )
         review_body = factory.Trait(kind="review_body", unified_social_credit_code=None, name="测试检验研究院")
 

@@ -22,3 +22,7 @@ class SmsCode(models.Model):
         verbose_name = _("短信验证码")
         verbose_name_plural = _("短信验证码")
         indexes = [models.Index(fields=["mobile", "purpose", "created_at"])]
+
+    def __str__(self):
+        # Masked: the admin and logs must not show whole phone numbers.
+        return f"{self.mobile[:3]}****{self.mobile[-4:]} {self.get_purpose_display()}"

@@ -6,6 +6,6 @@ per SMS_RESEND_INTERVAL_SECONDS (60 s) and SMS_DAILY_LIMIT_PER_PHONE (10) a day.
 The provider is pluggable through SMS_BACKEND, like Django's EMAIL_BACKEND.
 """
 
-from .service import SmsError, send_code, verify_code
+from .service import SmsError, consume_code, send_code, verify_code
 
-__all__ = ["SmsError", "send_code", "verify_code"]
+__all__ = ["SmsError", "consume_code", "send_code", "verify_code"]

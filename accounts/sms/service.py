@@ -2,9 +2,9 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from ..models import SmsCode
@@ -29,6 +29,16 @@ def _message(code):
     }
 
 
+def _hash(mobile, code):
+    # A keyed HMAC, not a password hasher: a leaked table cannot be brute-forced over the
+    # million possible codes without SECRET_KEY, and each check costs microseconds, not 0.5 s.
+    return salted_hmac("accounts.sms.code", f"{mobile}:{code}", algorithm="sha256").hexdigest()
+
+
+def _start_of_today(now):
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 @transaction.atomic
 def send_code(mobile, purpose):
     """Create and send a code; returns the number of seconds before another may be sent."""
@@ -43,7 +53,8 @@ def send_code(mobile, purpose):
     if recent and (now - recent[0].created_at).total_seconds() < interval:
         wait = interval - int((now - recent[0].created_at).total_seconds())
         raise SmsError(_("验证码发送过于频繁，请%(seconds)d秒后再试。") % {"seconds": wait}, retry_after=wait)
-    if len(recent) >= settings.SMS_DAILY_LIMIT_PER_PHONE:
+    # The limit is per calendar day (Asia/Shanghai), as the message says 今日 / 明天.
+    if sum(1 for r in recent if r.created_at >= _start_of_today(now)) >= settings.SMS_DAILY_LIMIT_PER_PHONE:
         raise SmsError(_("该手机号今日获取验证码次数已达上限，请明天再试。"))
     code = f"{secrets.randbelow(10**6):06d}"
     try:
@@ -53,39 +64,66 @@ def send_code(mobile, purpose):
     SmsCode.objects.create(
         mobile=mobile,
         purpose=purpose,
-        code_hash=make_password(code),
+        code_hash=_hash(mobile, code),
         expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
     )
     return interval
 
 
+def _latest_code(mobile, purpose):
+    # Only the newest code counts: sending a new one supersedes every older one, even unused.
+    return (
+        SmsCode.objects.select_for_update()
+        .filter(mobile=mobile, purpose=purpose)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def verify_code(mobile, purpose, code, consume=True):
     """Check the latest code for this phone and purpose; raise SmsError with the reason.
 
-    Runs in its own transaction so that a wrong try is counted even when the caller's form
-    fails and rolls back.
+    A wrong try is saved before SmsError is raised: the refusal is raised only after the
+    transaction block has committed, since raising inside it would roll the count back. Call
+    it outside the caller's own transaction.atomic(), or a rollback there undoes the count.
     """
+    error = None
     with transaction.atomic():
-        record = (
-            SmsCode.objects.select_for_update()
-            .filter(mobile=mobile, purpose=purpose, used_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
+        record = _latest_code(mobile, purpose)
         if record is None:
-            raise SmsError(_("请先获取短信验证码。"))
-        if record.expires_at < timezone.now():
-            raise SmsError(_("短信验证码已过期，请重新获取。"))
-        if record.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
-            raise SmsError(_("短信验证码错误次数过多，请重新获取。"))
-        if not check_password((code or "").strip(), record.code_hash):
+            error = _("请先获取短信验证码。")
+        elif record.used_at is not None:
+            error = _("短信验证码已使用，请重新获取。")
+        elif record.expires_at < timezone.now():
+            error = _("短信验证码已过期，请重新获取。")
+        elif record.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
+            error = _("短信验证码错误次数过多，请重新获取。")
+        elif not constant_time_compare(_hash(mobile, (code or "").strip()), record.code_hash):
             record.attempts += 1
             record.save(update_fields=["attempts"])
             left = settings.SMS_CODE_MAX_ATTEMPTS - record.attempts
             if left <= 0:
-                raise SmsError(_("短信验证码错误次数过多，请重新获取。"))
-            raise SmsError(_("短信验证码不正确，还可尝试%(left)d次。") % {"left": left})
-        if consume:
+                error = _("短信验证码错误次数过多，请重新获取。")
+            else:
+                error = _("短信验证码不正确，还可尝试%(left)d次。") % {"left": left}
+        elif consume:
             record.used_at = timezone.now()
             record.save(update_fields=["used_at"])
+    if error is not None:
+        raise SmsError(error)
+    return True
+
+
+def consume_code(mobile, purpose):
+    """Mark the latest code for this phone and purpose as used, after verify_code(consume=False).
+
+    Returns False when there is no code or the latest one is already used (e.g. the same form
+    submitted twice), so the caller can refuse the second submission.
+    """
+    with transaction.atomic():
+        record = _latest_code(mobile, purpose)
+        if record is None or record.used_at is not None:
+            return False
+        record.used_at = timezone.now()
+        record.save(update_fields=["used_at"])
     return True

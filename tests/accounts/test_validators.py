@@ -84,8 +84,10 @@ def test_generated_credit_codes_validate_and_any_single_change_is_caught(authori
         assert not is_valid_uscc(altered)
 
 
-@given(st.integers(min_value=0, max_value=999), st.dates(min_value=__import__("datetime").date(1920, 1, 1),
-                                                         max_value=__import__("datetime").date(2020, 12, 31)))
+@given(
+    st.integers(min_value=0, max_value=999),
+    st.dates(min_value=__import__("datetime").date(1920, 1, 1), max_value=__import__("datetime").date(2020, 12, 31)),
+)
 def test_id_number_agrees_with_stdnum(seq, birth):
     head = f"110105{birth:%Y%m%d}{seq:03d}"
     number = head + ric_check_char(head)
@@ -100,8 +102,12 @@ def test_id_number_with_region_unknown_to_stdnum_is_valid():
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("1234", "format"), ("11010519491331002X", "birth_date"), ("110105194912310021", "checksum"),
-     ("99010519491231002X", "region")],
+    [
+        ("1234", "format"),
+        ("11010519491331002X", "birth_date"),
+        ("110105194912310021", "checksum"),
+        ("99010519491231002X", "region"),
+    ],
 )
 def test_bad_id_numbers(value, code):
     with pytest.raises(ValidationError) as exc:

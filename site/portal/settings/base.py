@@ -20,7 +20,7 @@ INSTALLED_APPS = [
     "cms",
     "forms_config",
     "workflows",
-    "wagtailstreamforms",
+    "forms_config.apps.WagtailStreamFormsConfig",
     "wagtail_modeladmin",
     "generic_chooser",
     "wagtail.contrib.forms",
@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.apps.PortalUsersAppConfig",  # wagtail.users with the staff user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -170,9 +170,8 @@ WAGTAIL_SITE_NAME = "特种设备行政许可申报系统"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_USER_EDIT_FORM = "accounts.admin_forms.StaffUserEditForm"
-WAGTAIL_USER_CREATION_FORM = "accounts.admin_forms.StaffUserCreationForm"
-WAGTAIL_USER_CUSTOM_FIELDS = ["mobile", "organisation"]
+# The staff user forms (mobile, organisation) come from accounts.viewsets.StaffUserViewSet,
+# chosen by portal.apps.PortalUsersAppConfig: Wagtail 8 ignores the old WAGTAIL_USER_* settings.
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,5 @@ except ImportError:
     pass
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405  (the SQLite file and uploads live here)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -66,8 +66,7 @@ def database(default_sqlite_path):
         config = dj_database_url.parse(url, conn_max_age=get_int("DB_CONN_MAX_AGE", 60))
     except ValueError as exc:
         raise ImproperlyConfigured(
-            f"DATABASE_URL is not a database URL ({exc}); "
-            "use e.g. postgres://user@127.0.0.1:5432/dbname."
+            f"DATABASE_URL is not a database URL ({exc}); use e.g. postgres://user@127.0.0.1:5432/dbname."
         ) from exc
     return config
 

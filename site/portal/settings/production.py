@@ -4,7 +4,9 @@ from . import env
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = env.require("SECRET_KEY", "set a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))').")
+SECRET_KEY = env.require(
+    "SECRET_KEY", "set a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+)
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS") or env.require(
     "ALLOWED_HOSTS", "set the comma-separated host names the site answers to."
 )

@@ -1,0 +1,76 @@
+"""Account services (注册, 找回密码): the business steps behind the registration and reset views."""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+
+from . import uploads
+from .models import ApprovalStatus, Organisation, OrganisationKind, SmsPurpose
+from .sms.service import consume_code
+
+User = get_user_model()
+
+
+class DuplicateRegistration(Exception):
+    """Two people registered the same username, mobile or credit code at the same moment."""
+
+
+def register_applicant(kind, data):
+    """Create the applicant organisation and its first user in one transaction.
+
+    Institutions (机构用户) start pending and inactive: staff approve them in the admin.
+    """
+    try:
+        with transaction.atomic():
+            organisation = _create_organisation(kind, data)
+            user = User(
+                username=data["username"],
+                mobile=data["mobile"],
+                real_name=data.get("real_name") or data.get("contact_name", ""),
+                id_number=data.get("id_number", ""),
+                is_active=kind != OrganisationKind.INSTITUTION,
+            )
+            user.set_password(data["password1"])
+            user.save()
+            organisation.add_member(user)
+            consume_code(data["mobile"], SmsPurpose.REGISTER)
+    except IntegrityError as exc:
+        raise DuplicateRegistration from exc
+    token = data.get("business_licence_token")
+    if token:
+        uploads.discard_stash(token)
+    return user
+
+
+def _create_organisation(kind, data):
+    if kind == OrganisationKind.INDIVIDUAL:
+        return Organisation.objects.create(
+            kind=kind, name=data["real_name"], contact_name=data["real_name"], contact_mobile=data["mobile"]
+        )
+    code = data["credit_code"]
+    organisation = Organisation(
+        kind=kind,
+        name=data["name"],
+        enterprise_category=data.get("enterprise_category", ""),
+        enterprise_type=data.get("enterprise_type", ""),
+        institution_type=data.get("institution_type", ""),
+        unified_social_credit_code=code if len(code) == 18 else None,
+        organization_code=code if len(code) == 9 else None,
+        region=data["region"],
+        address=data.get("address", ""),
+        contact_name=data["contact_name"],
+        contact_id_number=data.get("contact_id_number", ""),
+        contact_mobile=data["mobile"],
+        approval_status=ApprovalStatus.PENDING if kind == OrganisationKind.INSTITUTION else ApprovalStatus.APPROVED,
+    )
+    licence = data.get("business_licence")
+    if licence:
+        organisation.business_licence.save(licence.name, licence, save=False)
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def reset_password(user, mobile, new_password):
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    consume_code(mobile, SmsPurpose.RESET_PASSWORD)

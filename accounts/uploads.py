@@ -1,0 +1,256 @@
+"""Business licence (营业执照) uploads: content checks, and keeping a file across a failed form.
+
+`validate_business_licence` trusts neither the browser's content type nor the file name: the
+type comes from the file's first bytes (the `filetype` package plus our own signatures), the
+extension must agree with it, and images must decode completely in Pillow.
+
+When another field of the registration form fails, the browser would make the applicant pick
+the file again. Instead the form stashes the validated file in private storage under a random
+name (`stash_upload`) and puts a signed token in a hidden field; on the next submission
+`restore_upload` gives the file back. The token is signed, not encrypted: it holds only the
+random stored path, the display name the client sent and the size.
+"""
+
+import re
+import uuid
+from io import BytesIO
+from pathlib import PurePosixPath
+
+import filetype
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from .storage import private_storage
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+# Detected content type -> the extensions a file of that type may carry.
+EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
+ALLOWED_EXTENSIONS = frozenset(ext for exts in EXTENSIONS.values() for ext in exts)
+KIND_LABELS = {PDF: "PDF", JPEG: "JPG", PNG: "PNG"}
+
+# A scan or photo of a licence needs far less; more is a decompression bomb.
+MAX_IMAGE_PIXELS = 50_000_000
+PDF_EOF_WINDOW = 1024
+
+STASH_SALT = "accounts.uploads.stash"
+STASH_MAX_AGE = 24 * 60 * 60  # seconds
+STASH_DIR = "pending"
+STASH_PATH_RE = re.compile(r"pending/[0-9a-f]{32}(?:\.[a-z0-9]{1,8})?")
+DISPLAY_NAME_MAX = 100
+
+ERRORS = {
+    "empty": _("所选营业执照文件是空文件（0 字节），请重新选择。"),
+    "too_large": _("营业执照文件不能超过 %(limit)s，请压缩后重新上传。"),
+    "type": _("营业执照只能上传 PDF、JPG 或 PNG 格式的文件，所选文件的内容不是这几种格式。"),
+    "bad_extension": _("营业执照文件的扩展名必须是 .pdf、.jpg、.jpeg 或 .png。"),
+    "mismatch": _("文件扩展名（%(extension)s）与文件实际内容（%(kind)s）不符，请上传原始文件，不要修改扩展名。"),
+    "corrupt_image": _("图片文件已损坏或不完整，无法打开，请重新扫描或拍照后上传。"),
+    "corrupt_pdf": _("PDF 文件已损坏或不完整，请重新导出后上传。"),
+    "too_many_pixels": _("图片像素过多（超过 5000 万像素），请缩小尺寸后重新上传。"),
+}
+
+
+def _size_text(limit):
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    # Only tests and unusual configurations set a limit below 1 MB.
+    if limit >= 1024:
+        return f"{limit // 1024} KB"
+    return f"{limit} 字节"
+
+
+def _extension(name):
+    return PurePosixPath((name or "").replace("\\", "/")).suffix.lower()
+
+
+def _read(uploaded_file, limit):
+    """Up to limit + 1 bytes from the start, leaving the read position at the start."""
+    uploaded_file.seek(0)
+    try:
+        return uploaded_file.read(limit + 1)
+    finally:
+        uploaded_file.seek(0)
+
+
+def _detect(data):
+    """The content type by signature, or None when it is not PDF, JPEG or PNG."""
+    kind = filetype.guess(data)
+    mime = kind.mime if kind else None
+    # filetype looks at 3-4 bytes; require the full signatures as well.
+    if mime == PDF and data.startswith(b"%PDF"):
+        return PDF
+    if mime == JPEG and data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if mime == PNG and data.startswith(b"\x89PNG"):
+        return PNG
+    return None
+
+
+def _check_pdf(data):
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
+        raise ValidationError(ERRORS["corrupt_pdf"], code="corrupt")
+
+
+def _check_image(data, mime):
+    pil_format = {JPEG: "JPEG", PNG: "PNG"}[mime]
+    try:
+        # Opening reads only the header; the pixel count is checked before anything is decoded.
+        with Image.open(BytesIO(data), formats=[pil_format]) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(ERRORS["too_many_pixels"], code="too_large")
+            image.verify()  # PNG: every chunk's checksum
+        with Image.open(BytesIO(data), formats=[pil_format]) as image:
+            if pil_format == "JPEG":
+                image.draft(image.mode, (1, 1))  # decode at 1/8 scale: still reads every byte
+            image.load()  # truncated data raises here
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise ValidationError(ERRORS["too_many_pixels"], code="too_large") from None
+    except Exception:  # Pillow raises OSError, SyntaxError, ValueError, struct.error, …
+        raise ValidationError(ERRORS["corrupt_image"], code="corrupt") from None
+
+
+def validate_business_licence(uploaded_file):
+    """Refuse anything but a complete PDF, JPEG or PNG within the size limit, named as what it is."""
+    limit = settings.BUSINESS_LICENCE_MAX_BYTES
+    data = _read(uploaded_file, limit)
+    if not data:
+        raise ValidationError(ERRORS["empty"], code="empty")
+    if len(data) > limit:
+        raise ValidationError(ERRORS["too_large"], code="too_large", params={"limit": _size_text(limit)})
+
+    extension = _extension(uploaded_file.name)
+    if extension not in ALLOWED_EXTENSIONS:
+        # Also catches double extensions such as 营业执照.pdf.exe and names without one.
+        raise ValidationError(ERRORS["bad_extension"], code="extension")
+    mime = _detect(data)
+    if mime is None:
+        raise ValidationError(ERRORS["type"], code="type")
+    if extension not in EXTENSIONS[mime]:
+        raise ValidationError(
+            ERRORS["mismatch"], code="extension", params={"extension": extension, "kind": KIND_LABELS[mime]}
+        )
+
+    if mime == PDF:
+        _check_pdf(data)
+    else:
+        _check_image(data, mime)
+
+
+def _display_name(name):
+    """The basename the client sent, without control characters, at most 100 characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
+    if len(base) > DISPLAY_NAME_MAX:
+        suffix = PurePosixPath(base).suffix
+        suffix = suffix if len(suffix) <= 10 else ""
+        base = base[: DISPLAY_NAME_MAX - len(suffix)] + suffix
+    return base
+
+
+def stash_upload(uploaded_file):
+    """Save a validated upload under a random name in private storage; return a signed token."""
+    extension = _extension(uploaded_file.name)
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
+        extension = ""
+    storage = private_storage()
+    uploaded_file.seek(0)
+    # Wrapped in a plain File: FileSystemStorage would otherwise *move* a TemporaryUploadedFile
+    # (uploads over 2.5 MB), and the form could no longer save the same upload afterwards.
+    path = storage.save(f"{STASH_DIR}/{uuid.uuid4().hex}{extension}", File(uploaded_file))
+    uploaded_file.seek(0)
+    size = storage.size(path)
+    return signing.dumps({"path": path, "name": _display_name(uploaded_file.name), "size": size}, salt=STASH_SALT)
+
+
+def _unsign(token, max_age=STASH_MAX_AGE):
+    """The token's payload when it is ours, unexpired and well-formed, else None."""
+    if not isinstance(token, str) or not token or len(token) > 2000:
+        return None
+    try:
+        payload = signing.loads(token, salt=STASH_SALT, max_age=max_age)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    path, name, size = payload.get("path"), payload.get("name"), payload.get("size")
+    if not isinstance(path, str) or not STASH_PATH_RE.fullmatch(path):
+        return None
+    if not isinstance(name, str) or not name or type(size) is not int or size < 0:
+        return None
+    return payload
+
+
+def restore_upload(token):
+    """The stashed file as a new in-memory upload, or None if the token or file is not good."""
+    payload = _unsign(token)
+    if payload is None:
+        return None
+    try:
+        with private_storage().open(payload["path"], "rb") as stored:
+            content = stored.read(payload["size"] + 1)
+    except (OSError, ValueError):
+        return None
+    if len(content) != payload["size"]:
+        return None
+    kind = filetype.guess(content) if content else None
+    content_type = kind.mime if kind else "application/octet-stream"
+    return SimpleUploadedFile(payload["name"], content, content_type=content_type)
+
+
+def stashed_name(token):
+    """The original file name for "已上传：…，无需重新选择", or None if there is nothing to restore."""
+    payload = _unsign(token)
+    if payload is None:
+        return None
+    try:
+        if not private_storage().exists(payload["path"]):
+            return None
+    except OSError:
+        return None
+    return payload["name"]
+
+
+def discard_stash(token):
+    """Delete the stashed file (e.g. once the form is saved); silent if it is already gone."""
+    # An expired but genuine token may still remove its file.
+    payload = _unsign(token, max_age=None)
+    if payload is None:
+        return
+    try:
+        private_storage().delete(payload["path"])
+    except OSError:
+        pass
+
+
+def purge_stale_stashes(max_age=STASH_MAX_AGE):
+    """Delete stashed files older than max_age seconds (no token can restore them); return the count.
+
+    For a periodic job: applicants who abandon the form leave their file behind.
+    """
+    storage = private_storage()
+    try:
+        _dirs, files = storage.listdir(STASH_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    cutoff = timezone.now().timestamp() - max_age
+    removed = 0
+    for filename in files:
+        path = f"{STASH_DIR}/{filename}"
+        try:
+            if storage.get_modified_time(path).timestamp() < cutoff:
+                storage.delete(path)
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -1,0 +1,139 @@
+"""Views of the public portal's account pages. Each reads the request, calls a service, renders."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView, TemplateView
+
+from . import services
+from .forms import (
+    EnterpriseRegistrationForm,
+    IndividualRegistrationForm,
+    InstitutionRegistrationForm,
+    LoginForm,
+    PasswordResetBySmsForm,
+    SmsRequestForm,
+)
+from .models import OrganisationKind, Region, SmsPurpose
+from .sms import SmsError, send_code
+
+REGISTRATION_FORMS = {
+    "individual": (IndividualRegistrationForm, _("个人注册")),
+    "enterprise": (EnterpriseRegistrationForm, _("企业注册")),
+    "institution": (InstitutionRegistrationForm, _("机构注册")),
+}
+
+
+class RegisterChooseView(TemplateView):
+    template_name = "accounts/register_choose.html"
+
+
+class UserTypeGuideView(TemplateView):
+    template_name = "accounts/user_type_guide.html"
+
+
+class RegisterView(FormView):
+    template_name = "accounts/register.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("accounts:my_services")
+        self.kind = kwargs["kind"]
+        self.form_class, self.title = REGISTRATION_FORMS[self.kind]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind=self.kind, title=self.title, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.register_applicant(form.kind, form.cleaned_data)
+        except services.DuplicateRegistration:
+            form.add_error(None, _("用户名、手机号或统一社会信用代码刚刚已被注册，请检查后重试。"))
+            return self.form_invalid(form)
+        self.request.session["registered_kind"] = self.kind
+        return redirect("accounts:register_done")
+
+    def form_invalid(self, form):
+        if hasattr(form, "keep_business_licence"):
+            form.keep_business_licence()
+        return super().form_invalid(form)
+
+
+class RegisterDoneView(TemplateView):
+    template_name = "accounts/register_done.html"
+
+    def get_context_data(self, **kwargs):
+        kind = self.request.session.get("registered_kind")
+        return super().get_context_data(pending=kind == OrganisationKind.INSTITUTION, **kwargs)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        # Staff (authorities, review bodies, editors) work in the Wagtail admin (DESIGN.md 4).
+        if user.is_staff or user.is_superuser:
+            return reverse("wagtailadmin_home")
+        return reverse("accounts:my_services")
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "accounts:login"
+
+
+class PasswordResetView(FormView):
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetBySmsForm
+
+    def form_valid(self, form):
+        services.reset_password(form.user, form.cleaned_data["mobile"], form.cleaned_data["password1"])
+        messages.success(self.request, _("密码已重置，请使用新密码登录。"))
+        return redirect("accounts:login")
+
+
+@method_decorator(login_required, name="dispatch")
+class MyServicesView(TemplateView):
+    """我的办事: the applicant's home after login, with the two service entries of the guide."""
+
+    template_name = "accounts/my_services.html"
+
+
+@require_POST
+def send_sms_code(request):
+    """获取验证码: JSON for the button's countdown. Only sends reset codes to registered phones."""
+    form = SmsRequestForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "message": str(_("请输入正确的11位手机号码。"))}, status=400)
+    mobile, purpose = form.cleaned_data["mobile"], form.cleaned_data["purpose"]
+    registered = get_user_model().objects.filter(mobile=mobile).exists()
+    if purpose == SmsPurpose.REGISTER and registered:
+        return JsonResponse({"ok": False, "message": str(_("该手机号已注册，请直接登录或找回密码。"))}, status=400)
+    try:
+        if purpose == SmsPurpose.RESET_PASSWORD and not registered:
+            # Same answer as a real send, so the endpoint does not reveal who is registered.
+            wait = 60
+        else:
+            wait = send_code(mobile, purpose)
+    except SmsError as error:
+        return JsonResponse({"ok": False, "message": error.message, "retry_after": error.retry_after}, status=429)
+    return JsonResponse({"ok": True, "message": str(_("验证码已发送，请查收短信。")), "retry_after": wait})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def region_children(request, code):
+    """The cascade's next list: cities of a province or counties of a city."""
+    regions = Region.objects.filter(parent_id=code).values_list("code", "name")
+    return JsonResponse({"regions": [{"code": c, "name": n} for c, n in regions]})
