@@ -179,5 +179,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django": {"handlers": ["console"], "level": env.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": False}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "django": {"handlers": ["console"], "level": env.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }

@@ -1,0 +1,366 @@
+"""演示数据: what `make run` loads after `migrate`, so every role can be tried at once.
+
+The authorities are the real structure of the licensing system (SAMR for national items, one
+market-regulation bureau per province, DOMAIN.md), the review bodies are four real inspection
+institutes, and the applicants and staff are demo accounts sharing one published password.
+Everything is looked up by a natural key and updated in place, so running the command again
+repairs the demo data instead of duplicating it.
+"""
+
+import datetime
+import unicodedata
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, Site
+
+from accounts.models import (
+    ApprovalStatus,
+    Authority,
+    AuthorityLevel,
+    EnterpriseCategory,
+    EnterpriseType,
+    InstitutionType,
+    Organisation,
+    OrganisationKind,
+    Region,
+    ReviewBody,
+)
+from accounts.validators import org_code_check_char, ric_check_char, uscc_check_char
+from cms.models import HomePage
+
+# Only the demo accounts below use it; it passes PasswordComplexityValidator (seed 1.3).
+DEMO_PASSWORD = "Demo@2026pass"
+
+SAMR_NAME = "国家市场监督管理总局"
+AUTHORITY_STAFF_GROUP = "审批机关工作人员"
+REVIEW_BODY_STAFF_GROUP = "鉴定评审机构工作人员"
+EDITOR_GROUP = "内容编辑"
+# Created by wagtailcore's migrations with page permissions on the whole tree.
+WAGTAIL_EDITORS_GROUP = "Editors"
+
+CSEI_NAME = "中国特种设备检测研究院"
+REVIEW_BODIES = [
+    # name, region, contact person, contact phone (the contact details are fictitious: the
+    # 受理决定书 prints them, and a demo must not send applicants to a real switchboard).
+    (CSEI_NAME, "110000", "刘评审", "010-00000000"),
+    ("北京市特种设备检验检测研究院", "110000", "", ""),
+    ("江苏省特种设备安全监督检验研究院", "320000", "", ""),
+    ("广东省特种设备检测研究院", "440000", "", ""),
+]
+
+HOME_TITLE = "特种设备行政许可申报系统"
+HOME_INTRO = (
+    "<p>特种设备行政许可申报系统是特种设备生产单位（设计、制造、安装、改造、修理）和充装单位"
+    "向国家市场监督管理总局及省级市场监督管理局申请行政许可的网上办事平台，依据"
+    "《特种设备生产和充装单位许可规则》（TSG 07-2019）办理。</p>"
+    "<p>申请单位注册并登录后，可以选择许可项目，在线填写许可申请书，保存草稿、打印申请材料并提交；"
+    "提交后可随时查看受理、鉴定评审和审查发证的进度，按补正告知书一次性补正材料，"
+    "与鉴定评审机构协商评审时间，并在评审结束后填写评审反馈表。</p>"
+    "<p>个人用户、企业用户和机构用户请先注册；机构用户注册后须经审核通过方可登录。</p>"
+)
+
+
+def make_uscc(registration_prefix, org_body):
+    """A valid 18-character code: registration authority, type and region, then the org code."""
+    head = registration_prefix + org_body + org_code_check_char(org_body)
+    return head + uscc_check_char(head)
+
+
+def make_id_number(region_code, birth_date, sequence):
+    body = f"{region_code}{birth_date:%Y%m%d}{sequence:03d}"
+    return body + ric_check_char(body)
+
+
+def display_width(text):
+    # Chinese characters take two terminal columns; ljust() would misalign the table.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text, width):
+    return text + " " * (width - display_width(text))
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：审批机关、鉴定评审机构、工作人员用户组、门户首页和各角色演示账号（可重复执行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="DEBUG 关闭时也写入演示账号（仅限测试环境；生产环境切勿使用）。",
+        )
+
+    def handle(self, *args, force=False, **options):
+        # Every demo account, the superuser included, has a published password: never on a real server.
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "load_demo 会创建密码公开的演示账号，只能在 DEBUG 开启的本地环境运行（测试可加 --force）。"
+            )
+
+        with transaction.atomic():
+            samr, provincial = self.load_authorities()
+            review_bodies = self.load_review_bodies()
+            groups = self.load_staff_groups()
+            self.load_home_page()
+            logins = self.load_accounts(samr, provincial["110000"], review_bodies[CSEI_NAME], groups)
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"审批机关 {1 + len(provincial)} 个，鉴定评审机构 {len(review_bodies)} 个，演示账号 {len(logins)} 个。"
+            )
+        )
+        self.print_logins(logins)
+
+    # --- organisations -------------------------------------------------------------------
+
+    def load_authorities(self):
+        samr, _created = Authority.objects.update_or_create(
+            authority_level=AuthorityLevel.NATIONAL, defaults={"name": SAMR_NAME, "region": None}
+        )
+        provincial = {}
+        for province in Region.objects.filter(level=Region.Level.PROVINCE):
+            provincial[province.code], _created = Authority.objects.update_or_create(
+                authority_level=AuthorityLevel.PROVINCIAL,
+                region=province,
+                defaults={"name": f"{province.name}市场监督管理局"},
+            )
+        if not provincial:
+            raise CommandError("没有省级行政区划数据，请先运行 migrate（accounts 0002 载入 GB/T 2260 区划）。")
+        return samr, provincial
+
+    def load_review_bodies(self):
+        bodies = {}
+        for name, region_code, contact_name, contact_phone in REVIEW_BODIES:
+            bodies[name], _created = ReviewBody.objects.update_or_create(
+                name=name,
+                defaults={
+                    "region_id": region_code,
+                    "contact_name": contact_name,
+                    "contact_phone": contact_phone,
+                },
+            )
+        return bodies
+
+    # --- staff roles -------------------------------------------------------------------
+
+    def load_staff_groups(self):
+        access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        groups = {}
+        for name in (AUTHORITY_STAFF_GROUP, REVIEW_BODY_STAFF_GROUP, EDITOR_GROUP):
+            groups[name], _created = Group.objects.get_or_create(name=name)
+            groups[name].permissions.add(access_admin)
+        # Page permissions live on Wagtail's own Editors group; reuse it rather than copy them.
+        wagtail_editors = Group.objects.filter(name=WAGTAIL_EDITORS_GROUP).first()
+        groups[WAGTAIL_EDITORS_GROUP] = wagtail_editors
+        return groups
+
+    # --- CMS -------------------------------------------------------------------------------
+
+    def load_home_page(self):
+        home = HomePage.objects.first()
+        # wagtailcore's migration leaves a plain "Welcome to your new Wagtail site!" page at
+        # depth 2 with the slug "home", as the default site's root.
+        welcome = Page.objects.filter(
+            depth=2, slug="home", content_type=ContentType.objects.get_for_model(Page)
+        ).first()
+
+        if home is None:
+            root = Page.get_first_root_node()
+            if welcome is not None:
+                # Sibling slugs are unique; free "home" before adding the real home page.
+                welcome.slug = f"wagtail-welcome-{welcome.pk}"
+                welcome.save()
+            home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO))
+            home.save_revision().publish()
+
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=HOME_TITLE
+            )
+        elif site.root_page_id != home.pk or not site.site_name:
+            site.root_page = home
+            site.site_name = site.site_name or HOME_TITLE
+            site.save()
+
+        # Only after the site has moved: Site.root_page cascades, so deleting first would
+        # delete the default site with it.
+        if welcome is not None:
+            welcome.refresh_from_db()
+            if welcome.numchild == 0 and not Site.objects.filter(root_page=welcome).exists():
+                welcome.delete()
+        return home
+
+    # --- accounts --------------------------------------------------------------------------
+
+    def load_accounts(self, samr, beijing, csei, groups):
+        applicant_url = f"{self.base_url}/accounts/login/"
+        admin_url = f"{self.base_url}/admin/"
+        chaoyang = Region.objects.get(code="110105")
+        haidian = Region.objects.get(code="110108")
+
+        admin = self.upsert_user(
+            "admin", mobile="13800000008", last_name="系统", first_name="管理员", is_staff=True, is_superuser=True
+        )
+
+        person_id = make_id_number("110105", datetime.date(1990, 3, 7), 123)
+        person_org, _created = Organisation.objects.update_or_create(
+            kind=OrganisationKind.INDIVIDUAL,
+            contact_id_number=person_id,
+            defaults={
+                "name": "王小明",
+                "region": chaoyang,
+                "address": "北京市朝阳区示范街道1号院2号楼301",
+                "contact_name": "王小明",
+                "contact_mobile": "13800000001",
+            },
+        )
+        self.upsert_user(
+            "demo_person",
+            mobile="13800000001",
+            organisation=person_org,
+            last_name="王",
+            first_name="小明",
+            real_name="王小明",
+            id_number=person_id,
+        )
+
+        enterprise_contact_id = make_id_number("110105", datetime.date(1985, 6, 15), 432)
+        enterprise, _created = Organisation.objects.update_or_create(
+            unified_social_credit_code=make_uscc("91110105", "MA01GL8K"),
+            defaults={
+                "kind": OrganisationKind.ENTERPRISE,
+                "name": "北京示范锅炉制造有限公司",
+                "enterprise_category": EnterpriseCategory.LEGAL_PERSON,
+                "enterprise_type": EnterpriseType.COMPANY,
+                "region": chaoyang,
+                "address": "北京市朝阳区示范工业园8号",
+                "contact_name": "李华",
+                "contact_id_number": enterprise_contact_id,
+                "contact_mobile": "13800000002",
+                "contact_phone": "010-00000001",
+            },
+        )
+        self.upsert_user(
+            "demo_enterprise",
+            mobile="13800000002",
+            organisation=enterprise,
+            last_name="李",
+            first_name="华",
+            real_name="李华",
+            id_number=enterprise_contact_id,
+        )
+
+        institution_contact_id = make_id_number("110108", datetime.date(1978, 11, 2), 246)
+        institution, _created = Organisation.objects.update_or_create(
+            unified_social_credit_code=make_uscc("12110108", "40000123"),
+            defaults={
+                "kind": OrganisationKind.INSTITUTION,
+                "name": "北京示范特种设备技术研究所",
+                "institution_type": InstitutionType.PUBLIC_INSTITUTION,
+                "region": haidian,
+                "address": "北京市海淀区示范路6号",
+                "contact_name": "陈静",
+                "contact_id_number": institution_contact_id,
+                "contact_mobile": "13800000003",
+            },
+        )
+        self.upsert_user(
+            "demo_institution",
+            mobile="13800000003",
+            organisation=institution,
+            last_name="陈",
+            first_name="静",
+            real_name="陈静",
+            id_number=institution_contact_id,
+        )
+        # Institutions are checked by staff before their users may log in; the demo one has
+        # already been approved (by the demo administrator) so it can be tried straight away.
+        if institution.approval_status != ApprovalStatus.APPROVED or institution.approved_at is None:
+            institution.approve(by=admin)
+
+        self.upsert_user(
+            "samr_staff",
+            mobile="13800000004",
+            organisation=samr,
+            groups=[groups[AUTHORITY_STAFF_GROUP]],
+            last_name="赵",
+            first_name="敏",
+            real_name="赵敏",
+            is_staff=True,
+        )
+        self.upsert_user(
+            "bj_staff",
+            mobile="13800000005",
+            organisation=beijing,
+            groups=[groups[AUTHORITY_STAFF_GROUP]],
+            last_name="孙",
+            first_name="丽",
+            real_name="孙丽",
+            is_staff=True,
+        )
+        self.upsert_user(
+            "csei_staff",
+            mobile="13800000006",
+            organisation=csei,
+            groups=[groups[REVIEW_BODY_STAFF_GROUP]],
+            last_name="周",
+            first_name="强",
+            real_name="周强",
+            is_staff=True,
+        )
+        self.upsert_user(
+            "editor",
+            mobile="13800000007",
+            groups=[groups[EDITOR_GROUP], groups[WAGTAIL_EDITORS_GROUP]],
+            last_name="吴",
+            first_name="编辑",
+            real_name="吴编辑",
+            is_staff=True,
+        )
+
+        return [
+            ("demo_person", _("个人用户"), applicant_url),
+            ("demo_enterprise", _("企业用户（法人企业）"), applicant_url),
+            ("demo_institution", _("机构用户（已审核通过）"), applicant_url),
+            ("samr_staff", _("审批机关工作人员（%(org)s）") % {"org": samr.name}, admin_url),
+            ("bj_staff", _("审批机关工作人员（%(org)s）") % {"org": beijing.name}, admin_url),
+            ("csei_staff", _("鉴定评审机构工作人员（%(org)s）") % {"org": csei.name}, admin_url),
+            ("editor", _("内容编辑"), admin_url),
+            ("admin", _("超级管理员"), admin_url),
+        ]
+
+    @property
+    def base_url(self):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+    def upsert_user(self, username, *, mobile, organisation=None, groups=(), **fields):
+        User = get_user_model()
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={"mobile": mobile, "email": f"{username}@example.com", "is_active": True, **fields},
+        )
+        # Reset on every run, so the published demo password always works.
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        if organisation is not None:
+            organisation.add_member(user)
+        user.groups.add(*[group for group in groups if group is not None])
+        return user
+
+    def print_logins(self, logins):
+        header = ("用户名", "密码", "角色", "登录地址")
+        rows = [header] + [(username, DEMO_PASSWORD, str(role), url) for username, role, url in logins]
+        widths = [max(display_width(row[i]) for row in rows) for i in range(len(header))]
+        for index, row in enumerate(rows):
+            self.stdout.write("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if index == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))

@@ -1,0 +1,12 @@
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class PortalUsersAppConfig(WagtailUsersAppConfig):
+    """wagtail.users with the staff user screens (mobile, organisation) from accounts.viewsets.
+
+    Wagtail 8 no longer reads WAGTAIL_USER_EDIT_FORM / WAGTAIL_USER_CREATION_FORM; the forms
+    come from the users app's viewset, which is chosen here. It stays a separate config from
+    AccountsConfig so that the user model is not mistaken for part of wagtail.users.
+    """
+
+    user_viewset = "accounts.viewsets.StaffUserViewSet"

@@ -1,0 +1,148 @@
+"""`manage.py load_demo`: the demo content `make run` loads, safe to run again."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from wagtail.models import Page, Site
+
+from accounts.management.commands.load_demo import DEMO_PASSWORD
+from accounts.models import (
+    ApprovalStatus,
+    Authority,
+    AuthorityLevel,
+    Organisation,
+    OrganisationKind,
+    Region,
+    ReviewBody,
+)
+from accounts.validators import validate_credit_code, validate_id_number, validate_mobile
+from cms.models import HomePage
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+APPLICANTS = {"demo_person": "individual", "demo_enterprise": "enterprise", "demo_institution": "institution"}
+STAFF = {
+    "samr_staff": ("国家市场监督管理总局", "审批机关工作人员"),
+    "bj_staff": ("北京市市场监督管理局", "审批机关工作人员"),
+    "csei_staff": ("中国特种设备检测研究院", "鉴定评审机构工作人员"),
+}
+
+
+@pytest.fixture
+def demo_output():
+    """Run the command twice, as `make run` does on every start; return the second run's output."""
+    call_command("load_demo", force=True, stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    return out.getvalue()
+
+
+def log_in(username):
+    # django-axes' backend needs the request it would rate-limit.
+    return authenticate(request=RequestFactory().post("/accounts/login/"), username=username, password=DEMO_PASSWORD)
+
+
+def test_samr_and_one_bureau_per_province(demo_output):
+    assert Authority.objects.count() == 32
+    samr = Authority.objects.national()
+    assert samr.name == "国家市场监督管理总局" and samr.region is None
+    provinces = Region.objects.filter(level=Region.Level.PROVINCE)
+    assert provinces.count() == 31
+    for province in provinces:
+        bureau = Authority.objects.for_province(province.code)
+        assert bureau.name == f"{province.name}市场监督管理局"
+        assert bureau.authority_level == AuthorityLevel.PROVINCIAL
+    assert Authority.objects.for_province("450000").name == "广西壮族自治区市场监督管理局"
+    assert Authority.objects.for_province("110000").name == "北京市市场监督管理局"
+
+
+def test_review_bodies(demo_output):
+    names = set(ReviewBody.objects.values_list("name", flat=True))
+    assert names == {
+        "中国特种设备检测研究院",
+        "北京市特种设备检验检测研究院",
+        "江苏省特种设备安全监督检验研究院",
+        "广东省特种设备检测研究院",
+    }
+    csei = ReviewBody.objects.get(name="中国特种设备检测研究院")
+    assert csei.contact_name and csei.contact_phone
+    assert not ReviewBody.objects.filter(region__isnull=True).exists()
+
+
+def test_running_twice_changes_nothing(demo_output):
+    counts = (Organisation.objects.count(), User.objects.count(), Group.objects.count(), Page.objects.count())
+    call_command("load_demo", force=True, stdout=StringIO())
+    assert counts == (Organisation.objects.count(), User.objects.count(), Group.objects.count(), Page.objects.count())
+    assert User.objects.count() == 8
+
+
+def test_one_user_per_role_each_in_its_organisation_group(demo_output):
+    for username, kind in APPLICANTS.items():
+        user = User.objects.get(username=username)
+        assert user.organisation.kind == kind
+        assert user.groups.filter(pk=user.organisation.group_id).exists()
+        assert user.is_active and not user.is_staff
+    for username, (organisation, role) in STAFF.items():
+        user = User.objects.get(username=username)
+        assert user.organisation.name == organisation
+        assert user.is_staff and not user.is_superuser
+        assert set(user.groups.values_list("name", flat=True)) == {role, user.organisation.group.name}
+        assert user.has_perm("wagtailadmin.access_admin")
+    editor = User.objects.get(username="editor")
+    assert editor.is_staff and set(editor.groups.values_list("name", flat=True)) == {"内容编辑", "Editors"}
+    assert editor.has_perm("wagtailadmin.access_admin")
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.is_active
+
+
+def test_applicant_data_passes_the_registration_rules(demo_output):
+    person = User.objects.get(username="demo_person")
+    assert person.real_name == "王小明" and person.organisation.name == "王小明"
+    validate_id_number(person.id_number)
+    enterprise = Organisation.objects.get(name="北京示范锅炉制造有限公司")
+    assert enterprise.kind == OrganisationKind.ENTERPRISE and enterprise.region_id == "110105"
+    assert (enterprise.enterprise_category, enterprise.enterprise_type) == ("legal_person", "company")
+    validate_credit_code(enterprise.unified_social_credit_code)
+    validate_id_number(enterprise.contact_id_number)
+    institution = User.objects.get(username="demo_institution").organisation
+    assert institution.approval_status == ApprovalStatus.APPROVED and institution.approved_at is not None
+    validate_credit_code(institution.unified_social_credit_code)
+    mobiles = list(User.objects.values_list("mobile", flat=True))
+    assert len(set(mobiles)) == len(mobiles)
+    for mobile in mobiles:
+        validate_mobile(mobile)
+
+
+def test_home_page_is_the_default_site_root(demo_output):
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    assert isinstance(home, HomePage)
+    assert home.title == "特种设备行政许可申报系统" and home.slug == "home" and home.live
+    assert "特种设备" in home.intro
+    assert HomePage.objects.count() == 1
+    assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
+
+
+def test_every_demo_account_logs_in(demo_output):
+    for username in [*APPLICANTS, *STAFF, "editor", "admin"]:
+        assert log_in(username) == User.objects.get(username=username), username
+
+
+def test_prints_the_logins(demo_output):
+    assert "demo_enterprise" in demo_output and DEMO_PASSWORD in demo_output
+    assert "http://127.0.0.1:8000/accounts/login/" in demo_output
+    assert "http://127.0.0.1:8000/admin/" in demo_output
+    lines = [line for line in demo_output.splitlines() if line.startswith(("demo_", "samr_", "bj_", "csei_"))]
+    assert len(lines) == 6
+
+
+def test_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.filter(username="admin").exists()
