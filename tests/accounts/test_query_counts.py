@@ -1,0 +1,42 @@
+"""Queries per page stay bounded (they do not depend on machine speed, unlike timings)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.helpers import enterprise_data
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "accounts:register",
+        "accounts:user_type_guide",
+        "accounts:register_enterprise",
+        "accounts:register_individual",
+        "accounts:login",
+        "accounts:password_reset",
+    ],
+)
+def test_public_account_pages(client, django_assert_max_num_queries, url):
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse(url)).status_code == 200
+
+
+def test_redisplayed_registration_form(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        response = client.post(reverse("accounts:register_enterprise"), enterprise_data(name=""))
+    assert response.status_code == 200
+
+
+def test_my_services(client, django_assert_max_num_queries):
+    client.force_login(UserFactory())
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("accounts:my_services")).status_code == 200
+
+
+def test_region_children(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        client.get(reverse("accounts:region_children", args=["330000"]))
