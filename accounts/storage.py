@@ -3,7 +3,14 @@
 import uuid
 from pathlib import PurePath
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files with no public URL at all: each is delivered by a view that checks permissions."""
+
+    def url(self, name):
+        raise ValueError("Private uploads have no public URL; serve them through a permission-checked view.")
 
 
 def private_storage():

@@ -7,11 +7,14 @@ and press 审核通过 (its users may log in from then on) or 不予通过. Each
 goes through Organisation.approve()/reject() and is written to the organisation's history.
 """
 
+from pathlib import PurePath
+
 import django_filters
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -36,6 +39,7 @@ from .masking import mask_id_number, mask_mobile
 from .models import ApprovalStatus, Authority, AuthorityLevel, Organisation, OrganisationKind, ReviewBody
 from .models.organisations import APPLICANT_KINDS
 
+LICENCE_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 APPROVE_LOG_ACTION = "accounts.organisation.approve"
 REJECT_LOG_ACTION = "accounts.organisation.reject"
 
@@ -149,6 +153,30 @@ class OrganisationDecisionView(PermissionCheckedMixin, View):
         return redirect(self.index_url_name)
 
 
+class BusinessLicenceView(PermissionCheckedMixin, View):
+    """The uploaded 营业执照, for staff checking an account. Never a public media URL."""
+
+    model = Organisation
+    permission_required = "change"
+
+    def get(self, request, pk):
+        organisation = get_object_or_404(Organisation, pk=pk, kind__in=APPLICANT_KINDS)
+        if not organisation.business_licence:
+            raise Http404
+        content_type = LICENCE_CONTENT_TYPES.get(PurePath(organisation.business_licence.name).suffix.lower())
+        if content_type is None:
+            raise Http404
+        response = FileResponse(organisation.business_licence.open("rb"), content_type=content_type)
+        # Inline so staff can read it in the browser, but sandboxed: a crafted PDF cannot script the admin.
+        response["Content-Disposition"] = (
+            f'inline; filename="licence-{organisation.pk}{PurePath(organisation.business_licence.name).suffix.lower()}"'
+        )
+        response["Content-Security-Policy"] = "sandbox"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
 # --- 申请单位 ------------------------------------------------------------------------------
 
 
@@ -173,6 +201,7 @@ class ApplicantIndexView(generic.IndexView):
     page_title = _("申请单位")
     approve_url_name = None
     reject_url_name = None
+    licence_url_name = None
 
     def get_base_queryset(self):
         # region__parent__parent: the full 省市县 name of every row without a query per row.
@@ -198,9 +227,22 @@ class ApplicantEditView(generic.EditView):
     def get_queryset(self):
         return Organisation.objects.filter(kind__in=APPLICANT_KINDS)
 
+    licence_url_name = None
+
     @cached_property
     def header_buttons(self):
-        return decision_buttons(self.object, self.approve_url_name, self.reject_url_name, button_class=HeaderButton)
+        buttons = decision_buttons(self.object, self.approve_url_name, self.reject_url_name, button_class=HeaderButton)
+        if self.object.business_licence:
+            buttons.append(
+                HeaderButton(
+                    _("查看营业执照"),
+                    url=reverse(self.licence_url_name, args=(quote(self.object.pk),)),
+                    icon_name="doc-full",
+                    attrs={"target": "_blank", "rel": "noopener"},
+                    priority=30,
+                )
+            )
+        return buttons
 
 
 class OrganisationAdminURLFinder(ModelAdminURLFinder):
@@ -292,6 +334,7 @@ class ApplicantOrganisationViewSet(OrganisationViewSetMixin, ModelViewSet):
         return super().get_common_view_kwargs(
             approve_url_name=self.get_url_name("approve"),
             reject_url_name=self.get_url_name("reject"),
+            licence_url_name=self.get_url_name("licence"),
             **kwargs,
         )
 
@@ -310,6 +353,7 @@ class ApplicantOrganisationViewSet(OrganisationViewSetMixin, ModelViewSet):
         return super().get_urlpatterns() + [
             path("approve/<int:pk>/", self.approve_view, name="approve"),
             path("reject/<int:pk>/", self.reject_view, name="reject"),
+            path("licence/<int:pk>/", self.construct_view(BusinessLicenceView), name="licence"),
         ]
 
 

@@ -338,3 +338,47 @@ def test_menu_groups_the_three_screens_under_unit_management(rf, superuser, staf
 
     assert labels(superuser) == ["申请单位", "审批机关", "鉴定评审机构"]
     assert labels(staff_with_access_only) is None
+
+
+# --- the uploaded business licence ---------------------------------------------------------------
+
+
+@pytest.fixture
+def institution_with_licence(institution):
+    from tests.accounts.helpers import png_file
+
+    institution.business_licence.save("证书.png", png_file(), save=True)
+    return institution
+
+
+def test_staff_open_the_licence_from_the_edit_page(client, superuser, institution_with_licence):
+    client.force_login(superuser)
+    url = reverse("accounts_applicants:licence", args=[institution_with_licence.pk])
+    edit = client.get(reverse("accounts_applicants:edit", args=[institution_with_licence.pk])).content.decode()
+    assert url in edit and "查看营业执照" in edit
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_licence_is_refused_to_applicants_and_staff_without_permission(
+    client, staff_with_access_only, institution_with_licence
+):
+    url = reverse("accounts_applicants:licence", args=[institution_with_licence.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the admin login
+    client.force_login(institution_with_licence.members.first())
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(staff_with_access_only)
+    assert client.get(url).status_code in (302, 403)
+
+
+def test_licence_is_not_under_the_public_media_url(institution_with_licence, settings):
+    assert not institution_with_licence.business_licence.path.startswith(str(settings.MEDIA_ROOT))
+    assert "证书" not in institution_with_licence.business_licence.name
+
+
+def test_private_upload_has_no_public_url(institution_with_licence):
+    with pytest.raises(ValueError):
+        institution_with_licence.business_licence.url  # noqa: B018
