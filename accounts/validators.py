@@ -11,7 +11,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015: 31 characters, the ten digits and the upper-case letters without I O Z S V.
@@ -120,7 +120,7 @@ def validate_credit_code(value):
         raise ValidationError(
             _("代码中不能包含字母 I、O、Z、S、V（发现：%(letters)s）。"),
             code="letters",
-            params={"letters": "、".join(bad)},
+            params={"letters": gettext("、").join(bad)},
         )
     if len(code) == 18:
         if any(c not in USCC_ALPHABET for c in code):
@@ -171,32 +171,32 @@ class PasswordComplexityValidator:
     def validate(self, password, user=None):
         errors = []
         if not self.min_length <= len(password) <= self.max_length:
-            errors.append(ValidationError(_gettext("密码长度应为8-20个字符。"), code="password_length"))
+            errors.append(ValidationError(gettext("密码长度应为8-20个字符。"), code="password_length"))
         missing = []
         if not any(c.isascii() and c.isupper() for c in password):
-            missing.append(_gettext("大写字母"))
+            missing.append(gettext("大写字母"))
         if not any(c.isascii() and c.islower() for c in password):
-            missing.append(_gettext("小写字母"))
+            missing.append(gettext("小写字母"))
         if not any(c.isascii() and c.isdigit() for c in password):
-            missing.append(_gettext("数字"))
+            missing.append(gettext("数字"))
         if not any(c in SPECIAL_CHARACTERS for c in password):
-            missing.append(_gettext("特殊字符"))
+            missing.append(gettext("特殊字符"))
         if missing:
             errors.append(
                 ValidationError(
-                    _gettext("密码必须同时包含大写字母、小写字母、数字和特殊字符，缺少：%(missing)s。"),
+                    gettext("密码必须同时包含大写字母、小写字母、数字和特殊字符，缺少：%(missing)s。"),
                     code="password_classes",
-                    params={"missing": "、".join(missing)},
+                    params={"missing": gettext("、").join(missing)},
                 )
             )
         if any(not (c.isascii() and c.isprintable()) or c.isspace() for c in password):
             errors.append(
                 ValidationError(
-                    _gettext("密码只能包含英文字母、数字和英文特殊字符，不能有空格。"), code="password_charset"
+                    gettext("密码只能包含英文字母、数字和英文特殊字符，不能有空格。"), code="password_charset"
                 )
             )
         if errors:
             raise ValidationError(errors)
 
     def get_help_text(self):
-        return _gettext("8-20个字符，必须由大写字母、小写字母、数字和特殊字符组成。")
+        return gettext("8-20个字符，必须由大写字母、小写字母、数字和特殊字符组成。")

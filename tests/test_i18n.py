@@ -1,4 +1,7 @@
-"""English (en) catalogue and language selection; Simplified Chinese (zh-hans) stays the default.
+"""English (en) catalogue and pages; Simplified Chinese (zh-hans) stays the default.
+
+English is chosen with the language switch (its cookie), never from the browser's Accept-Language
+(portal.middleware.ChosenLanguageMiddleware).
 
 The .po is parsed with a few lines of Python (no polib dependency): every entry must be translated,
 none fuzzy, placeholders kept, and the compiled .mo must give the same English as the .po.
@@ -137,18 +140,17 @@ def test_format_placeholders_survive_translation():
     assert text == "Codes are being requested too often. Please try again in 42 seconds."
 
 
-def test_login_page_in_english_by_accept_language(client):
-    html = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+@pytest.fixture
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_login_page_in_english(english):
+    html = english.get(LOGIN).content.decode()
     assert '<html lang="en">' in html
     assert "Log in" in html and "Username" in html and "Password" in html
     assert "登录" not in html and "用户名" not in html
-
-
-def test_login_page_in_english_by_language_cookie(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(LOGIN).content.decode()
-    assert "Log in" in html
-    assert "登录" not in html
 
 
 def test_language_switch_sets_english(client):
@@ -158,26 +160,31 @@ def test_language_switch_sets_english(client):
     assert "Log in" in html and "登录" not in html
 
 
-def test_register_choice_in_english(client):
-    html = client.get(REGISTER, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_register_choice_in_english(english):
+    html = english.get(REGISTER).content.decode()
     assert "Register as an enterprise" in html
     assert "Register as an individual" in html and "Register as an institution" in html
     assert "企业注册" not in html
 
 
-def test_enterprise_registration_in_english(client):
-    html = client.get(REGISTER_ENTERPRISE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_enterprise_registration_in_english(english):
+    html = english.get(REGISTER_ENTERPRISE).content.decode()
     assert "Register as an enterprise" in html
     assert "Unified social credit code / organisation code" in html
     assert "Get code" in html and "Legal-person enterprise" in html
     assert "统一社会信用代码" not in html and "获取验证码" not in html
 
 
-def test_form_errors_in_english(client):
-    html = client.post(REGISTER_ENTERPRISE, {}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_form_errors_in_english(english):
+    html = english.post(REGISTER_ENTERPRISE, {}).content.decode()
     assert "Please fill in “Username”." in html
     assert "Please select “Province”." in html
     assert "请填写" not in html and "请选择" not in html
+
+
+def test_unknown_language_cookie_falls_back_to_chinese(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert "企业注册" in client.get(REGISTER).content.decode()
 
 
 def test_chinese_is_the_default(client):
@@ -187,8 +194,8 @@ def test_chinese_is_the_default(client):
     assert "Log in" not in html
 
 
-@pytest.mark.parametrize("accept_language", ["zh-CN,zh;q=0.9", "fr"])
-def test_chinese_for_chinese_and_unsupported_browsers(client, accept_language):
+@pytest.mark.parametrize("accept_language", ["en-US,en;q=0.9", "zh-CN,zh;q=0.9", "fr"])
+def test_browser_language_does_not_switch_to_english(client, accept_language):
     html = client.get(REGISTER, HTTP_ACCEPT_LANGUAGE=accept_language).content.decode()
     assert "企业注册" in html
     assert "Register as an enterprise" not in html

@@ -48,7 +48,8 @@ def test_lockout_after_repeated_failures(client, settings):
     # Even the right password is refused while locked.
     response = client.post(LOGIN, {"username": "qiye0001", "password": DEFAULT_PASSWORD})
     assert response.status_code == 429
-    assert "已暂时锁定" in response.content.decode()
+    html = response.content.decode()
+    assert "已暂时锁定" in html and "请 30 分钟后再试" in html
 
 
 def test_lockout_is_per_username(client, settings):
