@@ -28,6 +28,8 @@ chromium:
 		|| echo "chromium could not be installed: the browser tests will be skipped"; fi
 
 test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py check --settings=portal.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 

@@ -109,6 +109,12 @@ class MyServicesView(TemplateView):
 
     template_name = "accounts/my_services.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # Staff have no applications of their own: their work is in the admin.
+        if request.user.is_staff:
+            return redirect("wagtailadmin_home")
+        return super().dispatch(request, *args, **kwargs)
+
 
 @require_POST
 def send_sms_code(request):

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
@@ -7,7 +6,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
 ]

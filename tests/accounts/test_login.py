@@ -154,3 +154,24 @@ def test_send_sms_requires_csrf():
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("accounts:send_sms_code"), {"mobile": "13900000003", "purpose": "register"})
     assert response.status_code == 403
+
+
+def test_idle_session_expires_and_activity_extends_it(client):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(UserFactory())
+    client.get(reverse("accounts:my_services"))
+    session = Session.objects.get()
+    assert session.expire_date - timezone.now() > timedelta(minutes=29)
+    # 31 minutes without a request: the session is gone and the user must log in again.
+    Session.objects.update(expire_date=timezone.now() - timedelta(minutes=1))
+    response = client.get(reverse("accounts:my_services"))
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+
+
+def test_staff_visiting_my_services_go_to_the_admin(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("accounts:my_services")).url == reverse("wagtailadmin_home")

@@ -72,3 +72,33 @@ def test_error_is_shown_next_to_field_and_file_kept(page, live_server, regions, 
     page.locator("#error-summary").wait_for()
     assert "用户名为4-20个字符" in page.locator("#field-username .error").inner_text()
     assert "已上传：licence.png" in page.locator("#kept-licence").inner_text()
+
+
+def test_institution_waits_for_staff_approval_in_the_admin(page, live_server, regions):
+    from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
+
+    institution = OrganisationFactory(pending_institution=True, name="示范大学特种设备研究所")
+    UserFactory(username="jigou2026", organisation=institution, is_active=False)
+    UserFactory(username="root2026", organisation=None, is_staff=True, is_superuser=True)
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("jigou2026")
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("正在审核中").wait_for()
+
+    # Staff approve it in the Wagtail admin (单位管理 → 申请单位).
+    page.goto(live_server.url + "/admin/login/")
+    page.locator("#id_username").fill("root2026")
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.goto(live_server.url + "/admin/organisations/applicants/?approval_status=pending")
+    page.get_by_role("button", name="审核通过").click()
+    page.get_by_text("已审核通过").wait_for()
+    page.context.clear_cookies()
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("jigou2026")
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="我的办事").wait_for()
