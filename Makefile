@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format check regions bench install chromium clean
+.PHONY: run test test-fast lint format check regions install chromium clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
