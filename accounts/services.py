@@ -1,17 +1,34 @@
 """Account services (注册, 找回密码): the business steps behind the registration and reset views."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from . import uploads
 from .models import ApprovalStatus, Organisation, OrganisationKind, SmsPurpose
-from .sms.service import consume_code
+from .sms.service import SmsError, consume_code, send_code
 
 User = get_user_model()
 
 
 class DuplicateRegistration(Exception):
     """Two people registered the same username, mobile or credit code at the same moment."""
+
+
+def request_sms_code(mobile, purpose):
+    """Send a code for registration or password reset; returns seconds until the next may be sent.
+
+    A registration code is refused for a phone that already has an account. A reset code for a
+    phone without an account is not sent, but the answer looks the same, so the endpoint does not
+    reveal who is registered.
+    """
+    registered = User.objects.filter(mobile=mobile).exists()
+    if purpose == SmsPurpose.REGISTER and registered:
+        raise SmsError(gettext("该手机号已注册，请直接登录或找回密码。"), code="registered")
+    if purpose == SmsPurpose.RESET_PASSWORD and not registered:
+        return settings.SMS_RESEND_INTERVAL_SECONDS
+    return send_code(mobile, purpose)
 
 
 def register_applicant(kind, data):

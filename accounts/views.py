@@ -1,7 +1,6 @@
 """Views of the public portal's account pages. Each reads the request, calls a service, renders."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -22,8 +21,8 @@ from .forms import (
     PasswordResetBySmsForm,
     SmsRequestForm,
 )
-from .models import OrganisationKind, Region, SmsPurpose
-from .sms import SmsError, send_code
+from .models import OrganisationKind, Region
+from .sms import SmsError
 
 REGISTRATION_FORMS = {
     "individual": (IndividualRegistrationForm, _("个人注册")),
@@ -118,22 +117,15 @@ class MyServicesView(TemplateView):
 
 @require_POST
 def send_sms_code(request):
-    """获取验证码: JSON for the button's countdown. Only sends reset codes to registered phones."""
+    """获取验证码: JSON for the button's countdown."""
     form = SmsRequestForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"ok": False, "message": str(_("请输入正确的11位手机号码。"))}, status=400)
-    mobile, purpose = form.cleaned_data["mobile"], form.cleaned_data["purpose"]
-    registered = get_user_model().objects.filter(mobile=mobile).exists()
-    if purpose == SmsPurpose.REGISTER and registered:
-        return JsonResponse({"ok": False, "message": str(_("该手机号已注册，请直接登录或找回密码。"))}, status=400)
     try:
-        if purpose == SmsPurpose.RESET_PASSWORD and not registered:
-            # Same answer as a real send, so the endpoint does not reveal who is registered.
-            wait = 60
-        else:
-            wait = send_code(mobile, purpose)
+        wait = services.request_sms_code(form.cleaned_data["mobile"], form.cleaned_data["purpose"])
     except SmsError as error:
-        return JsonResponse({"ok": False, "message": error.message, "retry_after": error.retry_after}, status=429)
+        status = {"registered": 400, "delivery": 503}.get(error.code, 429)
+        return JsonResponse({"ok": False, "message": error.message, "retry_after": error.retry_after}, status=status)
     return JsonResponse({"ok": True, "message": str(_("验证码已发送，请查收短信。")), "retry_after": wait})
 
 

@@ -15,10 +15,11 @@ from .backends.base import SmsDeliveryError
 class SmsError(Exception):
     """A refusal the user should read: too soon, too many, wrong or expired code."""
 
-    def __init__(self, message, retry_after=None):
+    def __init__(self, message, retry_after=None, code=None):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+        self.code = code
 
 
 def _message(code):
@@ -60,7 +61,7 @@ def send_code(mobile, purpose):
     try:
         get_backend().send(mobile, _message(code))
     except SmsDeliveryError:
-        raise SmsError(_("短信发送失败，请稍后重试。")) from None
+        raise SmsError(_("短信发送失败，请稍后重试。"), code="delivery") from None
     SmsCode.objects.create(
         mobile=mobile,
         purpose=purpose,
