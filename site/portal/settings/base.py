@@ -166,6 +166,11 @@ SMS_CODE_MAX_ATTEMPTS = 5
 SMS_RESEND_INTERVAL_SECONDS = 60
 SMS_DAILY_LIMIT_PER_PHONE = 10
 
+# Application form field types are ours (forms_config/wagtailstreamforms_fields.py): the built-in
+# ones derive a field's name from its label, which breaks stored data when a label is edited.
+WAGTAILSTREAMFORMS_ENABLED_FIELDS = ()
+WAGTAILSTREAMFORMS_ADVANCED_SETTINGS_MODEL = None
+
 WAGTAIL_SITE_NAME = "特种设备行政许可申报系统"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False

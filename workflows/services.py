@@ -1,0 +1,182 @@
+"""Applicant-side actions on an application: start a draft, save a page, upload, submit.
+
+Views call these and nothing else changes an application. Every function that changes state
+runs in one transaction; `submit_application` locks the row, checks the transition's permission
+(django-fsm does not check `permission=` itself), validates every page of the frozen form,
+assigns the reference number and writes the audit record and the authority's permission in the
+same transaction.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from cms.models import LicenseLevel
+from forms_config.models import FormSchemaVersion
+from forms_config.prefill import initial_data
+
+from . import permissions
+from .authority import derive_authority
+from .models import Application, ApplicationAttachment, ApplicationEvent, ApplicationItem
+
+
+class IncompleteApplication(ValidationError):
+    """Raised by submit when pages still have missing or invalid values."""
+
+    def __init__(self, problems):
+        super().__init__(_("申请书还有未填写或填写有误的内容，请修改后再提交。"), code="incomplete")
+        self.problems = problems
+
+
+def selectable_levels(level_ids):
+    return list(
+        LicenseLevel.objects.filter(pk__in=level_ids, item__live=True)
+        .select_related("item", "item__application_form")
+        .order_by("item__path", "sort_order")
+    )
+
+
+def form_schema_for(levels):
+    schemas = {level.item.application_form for level in levels}
+    if None in schemas:
+        raise ValidationError(_("所选许可项目尚未配置申请书表单，暂不能在线办理。"), code="no_form")
+    if len(schemas) > 1:
+        raise ValidationError(_("所选许可项目使用不同的申请书，请分别提交申请。"), code="mixed_forms")
+    return schemas.pop()
+
+
+@transaction.atomic
+def start_application(user, level_ids):
+    """A new draft for the chosen levels, its form frozen and its fields prefilled."""
+    organisation = user.organisation
+    if organisation is None or not organisation.is_applicant:
+        raise PermissionDenied
+    levels = selectable_levels(level_ids)
+    if not levels:
+        raise ValidationError(_("请至少选择一个许可项目及级别。"), code="no_items")
+    authority = derive_authority(levels, organisation)
+    version = FormSchemaVersion.objects.freeze(form_schema_for(levels))
+    application = Application.objects.create(
+        applicant=organisation,
+        created_by=user,
+        authority=authority,
+        schema_version=version,
+        data=initial_data(version.parsed, user),
+    )
+    ApplicationItem.objects.bulk_create(
+        ApplicationItem(
+            application=application,
+            license_item=level.item,
+            level=level,
+            category=level.item.get_category_display(),
+            item_name=level.item.display_name,
+            level_code=level.code,
+            level_description=level.description,
+            approval_level=level.effective_approval_level,
+            sort_order=index,
+        )
+        for index, level in enumerate(levels)
+    )
+    permissions.grant_applicant(application)
+    return application
+
+
+def _ensure_draft(application):
+    if not application.is_draft:
+        raise ValidationError(_("该申请已提交，不能再修改。"), code="not_draft")
+
+
+def save_values(application, values, current_page=None):
+    """Store raw values (valid or not: nothing typed is lost) for the given keys."""
+    _ensure_draft(application)
+    known = application.schema_version.parsed.fields_by_key
+    application.data.update({k: v for k, v in values.items() if k in known})
+    update = ["data", "updated_at"]
+    if current_page:
+        application.current_page = current_page
+        update.append("current_page")
+    application.save(update_fields=update)
+
+
+@transaction.atomic
+def attach_files(application, spec, uploaded_files, removed_ids, user):
+    """Add uploads to and remove files from the file field `spec`; returns error messages."""
+    _ensure_draft(application)
+    field_type = spec.field_type
+    current = [ref for ref in (application.data.get(spec.key) or []) if ref.get("id") not in set(removed_ids)]
+    if removed_ids:
+        ApplicationAttachment.objects.filter(
+            application=application, field_key=spec.key, uuid__in=[i for i in removed_ids if _is_uuid(i)]
+        ).delete()
+    errors = []
+    for uploaded in uploaded_files:
+        if len(current) >= field_type.max_files(spec.value):
+            errors.append(
+                _("%(label)s最多上传 %(n)s 个文件，“%(name)s”未保存。")
+                % {"label": spec.label, "n": field_type.max_files(spec.value), "name": uploaded.name}
+            )
+            continue
+        try:
+            content_type = field_type.validate_upload(spec.value, uploaded)
+        except ValidationError as error:
+            errors.extend(f"“{uploaded.name}”：{message}" for message in error.messages)
+            continue
+        attachment = ApplicationAttachment.objects.create(
+            application=application,
+            field_key=spec.key,
+            file=uploaded,
+            original_name=uploaded.name[:200],
+            content_type=content_type,
+            size=uploaded.size,
+            uploaded_by=user,
+        )
+        current.append(attachment.as_raw())
+    application.data[spec.key] = current
+    return errors
+
+
+def _is_uuid(value):
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@transaction.atomic
+def submit_application(application, user):
+    """提交: draft → submitted, with a reference number, once every page is complete."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not has_transition_perm(application.submit, user):
+        raise PermissionDenied
+    if not can_proceed(application.submit):
+        raise ValidationError(_("该申请当前不能提交。"), code="cannot_submit")
+    problems = application.schema_version.parsed.problems(application.data)
+    if problems:
+        raise IncompleteApplication(problems)
+    from_state = application.state
+    application.submit(by=user)
+    application.submitted_at = timezone.now()
+    application.reference = reference_for(application)
+    application.save()
+    ApplicationEvent.objects.create(
+        application=application, transition="submit", from_state=from_state, to_state=application.state, actor=user
+    )
+    permissions.grant_authority(application)
+    return application
+
+
+def reference_for(application):
+    """申请编号: TSXK + submission date + the row id, unique without a counter table."""
+    return f"TSXK{timezone.localdate(application.submitted_at):%Y%m%d}{application.pk:06d}"
+
+
+def delete_draft(application):
+    _ensure_draft(application)
+    for attachment in application.attachments.all():
+        attachment.file.delete(save=False)
+    application.delete()
