@@ -22,3 +22,6 @@ class ApplicationEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
+
+    def __str__(self):
+        return f"{self.transition}: {self.from_state} → {self.to_state}"
