@@ -114,6 +114,13 @@ class MyServicesView(TemplateView):
             return redirect("wagtailadmin_home")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        from cms.models import LicenseCatalogPage
+
+        # 在线办理 opens the catalogue, whose 直接办理 starts an application (guide 1.5, steps 1-2).
+        catalogue = LicenseCatalogPage.objects.live().first()
+        return super().get_context_data(catalogue_url=catalogue.url if catalogue else None, **kwargs)
+
 
 @require_POST
 def send_sms_code(request):

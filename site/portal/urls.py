@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
+    path("applications/", include("workflows.urls")),
 ]
 
 if settings.DEBUG:

@@ -21,7 +21,7 @@ def test_applicant_logs_in_and_lands_on_my_services(client):
     assert "我的办事" in html
     assert "特种设备生产单位许可" in html and "在线办理" in html
     assert "生产企业许可申请管理" in html and "直接办理" in html
-    assert "正在建设中" in html  # the entries say plainly that they are not open yet
+    assert 'href="/applications/new/"' in html and 'href="/applications/"' in html
 
 
 def test_staff_land_in_the_admin(client):
