@@ -3,6 +3,8 @@
 `validate_business_licence` trusts neither the browser's content type nor the file name: the
 type comes from the file's first bytes (the `filetype` package plus our own signatures), the
 extension must agree with it, and images must decode completely in Pillow.
+The content checks (`detect_content_type`, `check_pdf`, `check_image`) are shared with the
+application form's upload fields (forms_config/uploads.py), which have their own limits and wording.
 
 When another field of the registration form fails, the browser would make the applicant pick
 the file again. Instead the form stashes the validated file in private storage under a random
@@ -58,7 +60,7 @@ ERRORS = {
 }
 
 
-def _size_text(limit):
+def size_text(limit):
     if limit >= 1024 * 1024:
         return f"{limit / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
     # Only tests and unusual configurations set a limit below 1 MB.
@@ -67,7 +69,7 @@ def _size_text(limit):
     return f"{limit} 字节"
 
 
-def _extension(name):
+def file_extension(name):
     return PurePosixPath((name or "").replace("\\", "/")).suffix.lower()
 
 
@@ -80,7 +82,7 @@ def _read(uploaded_file, limit):
         uploaded_file.seek(0)
 
 
-def _detect(data):
+def detect_content_type(data):
     """The content type by signature, or None when it is not PDF, JPEG or PNG."""
     kind = filetype.guess(data)
     mime = kind.mime if kind else None
@@ -94,12 +96,12 @@ def _detect(data):
     return None
 
 
-def _check_pdf(data):
+def check_pdf(data):
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
         raise ValidationError(ERRORS["corrupt_pdf"], code="corrupt")
 
 
-def _check_image(data, mime):
+def check_image(data, mime):
     pil_format = {JPEG: "JPEG", PNG: "PNG"}[mime]
     try:
         # Opening reads only the header; the pixel count is checked before anything is decoded.
@@ -127,13 +129,13 @@ def validate_business_licence(uploaded_file):
     if not data:
         raise ValidationError(ERRORS["empty"], code="empty")
     if len(data) > limit:
-        raise ValidationError(ERRORS["too_large"], code="too_large", params={"limit": _size_text(limit)})
+        raise ValidationError(ERRORS["too_large"], code="too_large", params={"limit": size_text(limit)})
 
-    extension = _extension(uploaded_file.name)
+    extension = file_extension(uploaded_file.name)
     if extension not in ALLOWED_EXTENSIONS:
         # Also catches double extensions such as 营业执照.pdf.exe and names without one.
         raise ValidationError(ERRORS["bad_extension"], code="extension")
-    mime = _detect(data)
+    mime = detect_content_type(data)
     if mime is None:
         raise ValidationError(ERRORS["type"], code="type")
     if extension not in EXTENSIONS[mime]:
@@ -142,12 +144,12 @@ def validate_business_licence(uploaded_file):
         )
 
     if mime == PDF:
-        _check_pdf(data)
+        check_pdf(data)
     else:
-        _check_image(data, mime)
+        check_image(data, mime)
 
 
-def _display_name(name):
+def display_name(name):
     """The basename the client sent, without control characters, at most 100 characters."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
@@ -160,7 +162,7 @@ def _display_name(name):
 
 def stash_upload(uploaded_file):
     """Save a validated upload under a random name in private storage; return a signed token."""
-    extension = _extension(uploaded_file.name)
+    extension = file_extension(uploaded_file.name)
     if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
         extension = ""
     storage = private_storage()
@@ -170,7 +172,7 @@ def stash_upload(uploaded_file):
     path = storage.save(f"{STASH_DIR}/{uuid.uuid4().hex}{extension}", File(uploaded_file))
     uploaded_file.seek(0)
     size = storage.size(path)
-    return signing.dumps({"path": path, "name": _display_name(uploaded_file.name), "size": size}, salt=STASH_SALT)
+    return signing.dumps({"path": path, "name": display_name(uploaded_file.name), "size": size}, salt=STASH_SALT)
 
 
 def _unsign(token, max_age=STASH_MAX_AGE):

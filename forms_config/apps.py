@@ -3,8 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FormsConfigConfig(AppConfig):
+    # This module holds two AppConfigs, so Django picks neither for "forms_config" unless told.
+    default = True
     name = "forms_config"
     verbose_name = _("申请书表单")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the PDF font check)
 
 
 class WagtailStreamFormsConfig(AppConfig):

@@ -166,6 +166,10 @@ SMS_CODE_MAX_ATTEMPTS = 5
 SMS_RESEND_INTERVAL_SECONDS = 60
 SMS_DAILY_LIMIT_PER_PHONE = 10
 
+# The CJK TrueType font every PDF embeds (forms_config/pdf.py); empty means the first installed of
+# the usual Debian fonts, WenQuanYi Micro Hei (fonts-wqy-microhei) first.
+PDF_CJK_FONT = env.get("PDF_CJK_FONT", "")
+
 # Application form field types are ours (forms_config/wagtailstreamforms_fields.py): the built-in
 # ones derive a field's name from its label, which breaks stored data when a label is edited.
 WAGTAILSTREAMFORMS_ENABLED_FIELDS = ()
