@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format check regions install chromium clean
+.PHONY: run test test-fast lint format check regions install chromium fonts clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-run: install
+run: install fonts
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -27,13 +27,19 @@ chromium:
 		(apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei) \
 		|| echo "chromium could not be installed: the browser tests will be skipped"; fi
 
-test: install chromium
+# The CJK font every printed PDF embeds (forms_config/pdf.py; or point PDF_CJK_FONT elsewhere).
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || \
+		(apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei) \
+		|| echo "fonts-wqy-microhei could not be installed: PDFs need it (or set PDF_CJK_FONT)"
+
+test: install fonts chromium
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check --settings=portal.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-test-fast: install
+test-fast: install fonts
 	$(BIN)/python -m pytest -n 2 -m "not browser"
 
 lint: install

@@ -332,10 +332,10 @@ def print_page(request, uuid, number):
     from . import printing
 
     def build(application):
-        schema = application.schema_version.parsed
-        if not 1 <= number <= len(schema.pages):
-            raise Http404
-        return printing.print_page(application, number)
+        try:
+            return printing.print_page(application, number)
+        except printing.PageNotPrintable:  # out of range, or hidden by its display condition
+            raise Http404 from None
 
     return _login_required(request) or _pdf(
         request, uuid, build, lambda a: f"许可申请书-第{number}页-{a.reference or '草稿'}.pdf"

@@ -275,3 +275,19 @@ def test_page_and_autosave_queries_do_not_grow_with_the_number_of_applications(
     with django_assert_max_num_queries(12):
         response = client.post(reverse("applications:autosave", args=[draft.uuid, 1]), {"f-fa_ding_dai_biao_ren": "x"})
         assert response.status_code == 200
+
+
+def test_print_current_page_saves_first_then_gives_a_pdf_with_the_typed_text(client, draft, user):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    client.force_login(user)
+    response = client.post(page_url(draft, 1), {"action": "print", "f-fa_ding_dai_biao_ren": "欧阳明"})
+    assert response.status_code == 302
+    assert response.url == reverse("applications:print_page", args=[draft.uuid, 1])
+    pdf = client.get(response.url)
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert "欧阳明" in text and "法定代表人" in text and "北京市市场监督管理局" in text
+    assert client.get(reverse("applications:print_page", args=[draft.uuid, 9])).status_code == 404
