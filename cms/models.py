@@ -175,10 +175,8 @@ class LicenseItemPage(Page):
 
     @property
     def display_name(self):
-        parts = [self.get_activity_display(), self.item_name]
-        if self.sub_item:
-            parts.append(f"（{self.sub_item}）")
-        return "".join(str(p) for p in parts)
+        # item_name already names the activity, as the official catalogue does (锅炉制造).
+        return f"{self.item_name}（{self.sub_item}）" if self.sub_item else self.item_name
 
 
 class LicenseLevel(Orderable):

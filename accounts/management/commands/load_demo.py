@@ -4,7 +4,10 @@ The authorities are the real structure of the licensing system (SAMR for nationa
 market-regulation bureau per province, DOMAIN.md), the review bodies are four real inspection
 institutes, and the applicants and staff are demo accounts sharing one published password.
 Everything is looked up by a natural key and updated in place, so running the command again
-repairs the demo data instead of duplicating it.
+repairs the demo data instead of duplicating it. The portal content (the licence catalogue, its
+application form, the operating guide and the home page's service entries, from cms/demo.py and
+forms_config/demo_form.py) is the exception: it belongs to the editors, so a run only adds what is
+missing and never overwrites their changes.
 """
 
 import datetime
@@ -32,7 +35,9 @@ from accounts.models import (
     ReviewBody,
 )
 from accounts.validators import org_code_check_char, ric_check_char, uscc_check_char
-from cms.models import HomePage
+from cms import demo as cms_demo
+from cms.models import HomePage, LicenseItemPage, LicenseLevel
+from forms_config.demo_form import build_demo_form
 
 # Only the demo accounts below use it; it passes PasswordComplexityValidator (seed 1.3).
 DEMO_PASSWORD = "Demo@2026pass"
@@ -87,7 +92,10 @@ def pad(text, width):
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：审批机关、鉴定评审机构、工作人员用户组、门户首页和各角色演示账号（可重复执行）。"
+    help = (
+        "载入演示数据：审批机关、鉴定评审机构、工作人员用户组、门户首页、许可目录、申请书表单、操作指南"
+        "和各角色演示账号（可重复执行）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -107,7 +115,8 @@ class Command(BaseCommand):
             samr, provincial = self.load_authorities()
             review_bodies = self.load_review_bodies()
             groups = self.load_staff_groups()
-            self.load_home_page()
+            home = self.load_home_page()
+            missing_field_types = self.load_portal_content(home)
             logins = self.load_accounts(samr, provincial["110000"], review_bodies[CSEI_NAME], groups)
 
         self.stdout.write(
@@ -115,6 +124,17 @@ class Command(BaseCommand):
                 f"审批机关 {1 + len(provincial)} 个，鉴定评审机构 {len(review_bodies)} 个，演示账号 {len(logins)} 个。"
             )
         )
+        self.stdout.write(
+            f"许可目录 {LicenseItemPage.objects.count()} 个许可项目、{LicenseLevel.objects.count()} 个级别/参数，"
+            "申请书表单 1 份，操作指南 1 篇。"
+        )
+        if missing_field_types:
+            self.stdout.write(
+                self.style.WARNING(
+                    "以下字段类型尚未注册，演示申请书暂缺这些字段（注册后再次运行即可补齐）："
+                    + "、".join(missing_field_types)
+                )
+            )
         self.print_logins(logins)
 
     # --- organisations -------------------------------------------------------------------
@@ -196,6 +216,15 @@ class Command(BaseCommand):
             if welcome.numchild == 0 and not Site.objects.filter(root_page=welcome).exists():
                 welcome.delete()
         return home
+
+    def load_portal_content(self, home):
+        """The licence catalogue with its application form, the operating guide and the home page's
+        service entries (cms/demo.py). Returns the form's field types not registered yet."""
+        form, missing_field_types = build_demo_form()
+        catalogue, _created = cms_demo.build_catalogue(home, form)
+        guide = cms_demo.build_guide(home)
+        cms_demo.build_home_services(home, catalogue, guide)
+        return missing_field_types
 
     # --- accounts --------------------------------------------------------------------------
 
