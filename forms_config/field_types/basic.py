@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from .base import SchemaField
+from .messages import fixed
 
 
 class SingleLineTextField(SchemaField):
@@ -18,10 +19,9 @@ class SingleLineTextField(SchemaField):
         options = super().get_options(block_value)
         max_length = block_value.get("max_length") or 200
         options["max_length"] = max_length
-        options["error_messages"]["max_length"] = _("%(label)s不能超过 %(n)s 个字符。") % {
-            "label": block_value["label"],
-            "n": max_length,
-        }
+        options["error_messages"]["max_length"] = fixed(
+            _("%(label)s不能超过 %(n)s 个字符。") % {"label": block_value["label"], "n": max_length}
+        )
         return options
 
 
@@ -42,9 +42,11 @@ class NumberField(SchemaField):
 
     def get_options(self, block_value):
         options = super().get_options(block_value)
-        options["error_messages"]["invalid"] = _("%(label)s请填写数字。") % {"label": block_value["label"]}
+        options["error_messages"]["invalid"] = fixed(_("%(label)s请填写数字。") % {"label": block_value["label"]})
         options["max_digits"] = 15
-        options["error_messages"]["max_digits"] = _("%(label)s的数字位数过多。") % {"label": block_value["label"]}
+        options["error_messages"]["max_digits"] = fixed(
+            _("%(label)s的数字位数过多。") % {"label": block_value["label"]}
+        )
         return options
 
 
@@ -67,9 +69,9 @@ class ChoiceMixin:
     def get_options(self, block_value):
         options = super().get_options(block_value)
         options["choices"] = _choices(block_value)
-        options["error_messages"]["invalid_choice"] = _("%(label)s的选项无效，请重新选择。") % {
-            "label": block_value["label"]
-        }
+        options["error_messages"]["invalid_choice"] = fixed(
+            _("%(label)s的选项无效，请重新选择。") % {"label": block_value["label"]}
+        )
         return options
 
 
@@ -97,3 +99,9 @@ class CheckboxesField(ChoiceMixin, SchemaField):
     icon = "tick-inverse"
     label = _("多选")
     prefillable = False
+
+    def get_options(self, block_value):
+        options = super().get_options(block_value)
+        # Django's own "Enter a list of values." would show for a stored value that is not a list.
+        options["error_messages"]["invalid_list"] = options["error_messages"]["invalid_choice"]
+        return options

@@ -33,7 +33,7 @@ def test_redisplayed_registration_form(client, django_assert_max_num_queries):
 
 def test_my_services(client, django_assert_max_num_queries):
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(7)  # + the catalogue page for 在线办理:
+    with django_assert_max_num_queries(7):  # + the catalogue page for 在线办理
         assert client.get(reverse("accounts:my_services")).status_code == 200
 
 

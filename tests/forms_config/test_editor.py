@@ -145,3 +145,18 @@ def test_an_editor_adds_a_page_and_a_field_and_new_applicants_see_them(client, e
     assert "检验检测能力" in html and "生产地址" in html
     old_html = client.get(before.get_absolute_url()).content.decode()
     assert "检验检测能力" not in old_html and "生产地址" not in old_html
+
+
+def test_the_demo_content_editor_may_build_and_publish_forms(client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo", force=True, verbosity=0)
+    client.force_login(get_user_model().objects.get(username="editor"))
+    assert client.get(reverse("wagtailsnippets_forms_config_applicationformschema:list")).status_code == 200
+    pages = [admin_page("基本情况", [admin_field("singleline", "企业名称")])]
+    response = client.post(
+        reverse("wagtailsnippets_forms_config_applicationformschema:add"), form_post("新表单", pages)
+    )
+    assert response.status_code == 302
+    assert ApplicationFormSchema.objects.get(title="新表单").live

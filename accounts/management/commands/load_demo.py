@@ -46,8 +46,10 @@ SAMR_NAME = "国家市场监督管理总局"
 AUTHORITY_STAFF_GROUP = "审批机关工作人员"
 REVIEW_BODY_STAFF_GROUP = "鉴定评审机构工作人员"
 EDITOR_GROUP = "内容编辑"
-# Created by wagtailcore's migrations with page permissions on the whole tree.
+# Created by wagtailcore's migrations with page permissions on the whole tree; only Moderators
+# may publish pages, and an editor must be able to put a licence item live.
 WAGTAIL_EDITORS_GROUP = "Editors"
+WAGTAIL_MODERATORS_GROUP = "Moderators"
 
 CSEI_NAME = "中国特种设备检测研究院"
 REVIEW_BODIES = [
@@ -175,9 +177,21 @@ class Command(BaseCommand):
         for name in (AUTHORITY_STAFF_GROUP, REVIEW_BODY_STAFF_GROUP, EDITOR_GROUP):
             groups[name], _created = Group.objects.get_or_create(name=name)
             groups[name].permissions.add(access_admin)
-        # Page permissions live on Wagtail's own Editors group; reuse it rather than copy them.
-        wagtail_editors = Group.objects.filter(name=WAGTAIL_EDITORS_GROUP).first()
-        groups[WAGTAIL_EDITORS_GROUP] = wagtail_editors
+        # Application forms are snippets: editors create, change and publish them.
+        groups[EDITOR_GROUP].permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="forms_config",
+                codename__in=[
+                    "add_applicationformschema",
+                    "change_applicationformschema",
+                    "publish_applicationformschema",
+                    "view_applicationformschema",
+                ],
+            )
+        )
+        # Page permissions live on Wagtail's own groups; reuse them rather than copy them.
+        for name in (WAGTAIL_EDITORS_GROUP, WAGTAIL_MODERATORS_GROUP):
+            groups[name] = Group.objects.filter(name=name).first()
         return groups
 
     # --- CMS -------------------------------------------------------------------------------
@@ -347,7 +361,7 @@ class Command(BaseCommand):
         self.upsert_user(
             "editor",
             mobile="13800000007",
-            groups=[groups[EDITOR_GROUP], groups[WAGTAIL_EDITORS_GROUP]],
+            groups=[groups[EDITOR_GROUP], groups[WAGTAIL_EDITORS_GROUP], groups[WAGTAIL_MODERATORS_GROUP]],
             last_name="吴",
             first_name="编辑",
             real_name="吴编辑",
