@@ -9,7 +9,7 @@ from accounts.sms.backends import locmem
 from tests.accounts.helpers import PASSWORD, png_file
 from tests.factories import make_id_number, make_uscc
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_enterprise_registers_with_cascade_upload_and_sms_then_logs_in(page, live_server, regions, tmp_path):
@@ -123,3 +123,149 @@ def test_individual_registers_and_logs_in(page, live_server, regions):
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_text("欢迎您，王小明").wait_for()
+
+
+def _pdf_file(path):
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return str(path)
+
+
+def _login(page, base, username):
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("Demo@2026pass")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="我的办事").wait_for()
+
+
+def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(browser, live_server, tmp_path):
+    """Guide 1.5 end to end on the demo form: catalogue → items → six pages with a repeating
+    table and uploads → jump, autosave, logout and session expiry without losing anything →
+    print the current page → fix what the check page lists → submit."""
+    from io import BytesIO
+
+    from django.core.management import call_command
+    from pypdf import PdfReader
+
+    from tests.factories import make_id_number
+    from workflows.models import Application
+
+    call_command("load_demo", force=True, verbosity=0)
+    base = live_server.url
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    _login(page, base, "demo_enterprise")
+    # 在线办理 → the catalogue → 直接办理 → choose items → 点击进入
+    page.get_by_role("link", name="在线办理").click()
+    page.get_by_role("heading", name="许可目录").wait_for()
+    page.get_by_role("link", name="直接办理").first.click()
+    page.locator("#id_q").fill("压力容器制造")
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_label("D 中、低压容器").first.check()
+    page.get_by_role("button", name="点击进入").click()
+
+    # Page 1: prefilled from the account, authority derived and read-only.
+    page.get_by_role("heading", name="申请单位基本情况").wait_for()
+    assert page.locator("#authority").inner_text() == "北京市市场监督管理局"
+    assert page.locator('[name="f-org_name"]').input_value() == "北京示范锅炉制造有限公司"
+    page.locator('[name="f-production_address"]').fill("北京市朝阳区示范工业园8号")
+    page.locator('[name="f-legal_representative"]').fill("欧阳明")
+    page.locator('[name="f-postcode"]').fill("100020")
+    page.get_by_role("button", name="下一页").click()
+
+    # Page 2: a conditional field appears with the answer it depends on.
+    page.get_by_role("heading", name="申请类别").wait_for()
+    assert page.locator('[name="f-original_license_number"]').is_hidden()
+    page.get_by_label("换证").check()
+    page.locator('[name="f-original_license_number"]').fill("TS2210001-2026")
+    page.get_by_role("button", name="下一页").click()
+
+    # Page 3: the repeating table, with a wrong ID number in the added row.
+    page.get_by_role("heading", name="资源条件（人员）").wait_for()
+    page.locator('[name="f-technical_staff-0-name"]').fill("张工")
+    page.locator('[name="f-technical_staff-0-id_number"]').fill(make_id_number(11))
+    page.locator('[name="f-technical_staff-0-certificate_number"]').fill("TSZ-001")
+    page.locator('[name="f-technical_staff-0-certificate_valid_until"]').fill("2028-06-30")
+    page.get_by_role("button", name="添加一行").click()
+    page.locator('[name="f-technical_staff-1-name"]').fill("李工")
+    page.locator('[name="f-technical_staff-1-id_number"]').fill("110105199001011230")
+    page.get_by_role("button", name="下一页").click()
+    page.locator("#error-summary").wait_for()
+    assert "第 2 行“身份证号码”" in page.locator("#error-summary").inner_text()
+    page.locator('[name="f-technical_staff-1-id_number"]').fill(make_id_number(12))
+    page.locator('[name="f-technical_staff-1-certificate_number"]').fill("TSZ-002")
+    page.locator('[name="f-technical_staff-1-certificate_valid_until"]').fill("2027-12-31")
+
+    # 打印当前页: saves the page first, then the PDF holds what was typed.
+    with context.expect_page() as popup:
+        page.get_by_role("button", name="打印当前页").click()
+    pdf_url = popup.value.url
+    popup.value.close()
+    pdf = page.request.get(pdf_url)
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.body())).pages)
+    assert "张工" in text and "李工" in text and "TSZ-001" in text and "北京市市场监督管理局" in text
+
+    # Jump with the page list (it saves), then page 4 with a table and two uploads.
+    page.get_by_role("button", name="资源条件（设备与场地）").click()
+    page.get_by_role("heading", name="资源条件（设备与场地）").wait_for()
+    page.locator('[name="f-production_equipment-0-name"]').fill("卷板机")
+    page.locator('[name="f-production_equipment-0-model"]').fill("W11-20")
+    page.locator('[name="f-production_equipment-0-quantity"]').fill("2")
+    page.locator('[name="f-site_area"]').fill("3500")
+    png = tmp_path / "厂房照片.png"
+    png.write_bytes(png_file().read())
+    page.locator('[name="f-site_proof"]').set_input_files([str(png), _pdf_file(tmp_path / "租赁合同.pdf")])
+    page.get_by_role("button", name="保存").click()
+    page.get_by_role("link", name="租赁合同.pdf").wait_for()
+    page.get_by_role("link", name="厂房照片.png").wait_for()
+
+    # Autosave: typed, not submitted, still there after leaving by a link.
+    page.locator('[name="f-site_area"]').fill("3600")
+    page.locator("#autosave-status", has_text="已自动保存").wait_for()
+    application = Application.objects.get()
+    page_4 = f"{base}/applications/{application.uuid}/pages/4/"
+
+    # The session ends while typing: the value waits in the browser and comes back after login.
+    context.clear_cookies()
+    page.locator('[name="f-site_area"]').fill("3700")
+    page.locator("#autosave-status", has_text="登录已过期").wait_for()
+    _login(page, base, "demo_enterprise")
+    page.goto(page_4)
+    assert page.locator('[name="f-site_area"]').input_value() == "3700"
+    page.locator("#autosave-status", has_text="已自动保存").wait_for()
+
+    # Log out and come back from 许可申请管理: nothing lost.
+    page.get_by_role("button", name="退出").click()
+    _login(page, base, "demo_enterprise")
+    page.get_by_role("link", name="直接办理").click()
+    page.get_by_role("link", name="继续填写").click()
+    page.get_by_role("button", name="资源条件（人员）").click()
+    assert page.locator('[name="f-technical_staff-1-name"]').input_value() == "李工"
+
+    # The check page lists what is missing, each with a link to the field.
+    page.get_by_role("button", name="核对并提交").first.click()
+    page.get_by_role("heading", name="核对并提交").wait_for()
+    problems = page.locator(".problems").inner_text()
+    assert "质量手册" in problems and "承诺书" in problems
+    page.locator(".problems").get_by_role("link", name="质量保证体系文件版本").click()
+    page.locator('[name="f-qms_version"]').fill("第2版")
+    page.locator('[name="f-quality_engineer"]').fill("陈质保")
+    page.locator('[name="f-quality_manual"]').set_input_files(_pdf_file(tmp_path / "质量手册.pdf"))
+    page.get_by_role("button", name="下一页").click()
+    page.get_by_role("heading", name="承诺书").wait_for()
+    page.locator('[name="f-declaration"]').check()
+    page.locator('[name="f-declaration_date"]').fill("2026-11-26")
+    page.get_by_role("button", name="核对并提交").last.click()
+    page.get_by_role("heading", name="核对并提交").wait_for()
+    assert page.locator(".problems").count() == 0, page.locator(".problems").inner_text()
+    page.get_by_text("申请书各页均已填写完整").wait_for()
+    page.get_by_role("button", name="提交").click()
+
+    page.get_by_text("提交成功").wait_for()
+    submitted = Application.objects.get()
+    assert submitted.state == "submitted" and submitted.reference in page.content()
+    assert submitted.data["site_area"] == "3700" and len(submitted.data["site_proof"]) == 2
+    context.close()
