@@ -94,7 +94,11 @@ def test_one_user_per_role_each_in_its_organisation_group(demo_output):
         assert set(user.groups.values_list("name", flat=True)) == {role, user.organisation.group.name}
         assert user.has_perm("wagtailadmin.access_admin")
     editor = User.objects.get(username="editor")
-    assert editor.is_staff and set(editor.groups.values_list("name", flat=True)) == {"内容编辑", "Editors", "Moderators"}
+    assert editor.is_staff and set(editor.groups.values_list("name", flat=True)) == {
+        "内容编辑",
+        "Editors",
+        "Moderators",
+    }
     assert editor.has_perm("wagtailadmin.access_admin")
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff and admin.is_active
