@@ -7,7 +7,7 @@ exactly what an applicant would.
 """
 
 import factory
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from accounts.models import Authority, AuthorityLevel, Region
 from cms.models import HomePage, LicenseCatalogPage, LicenseItemPage, LicenseLevel
@@ -86,7 +86,11 @@ def make_catalogue(form=None):
     boiler installation (B provincial). Returns a dict of the pages and levels by name."""
     form = form or make_form_schema()
     root = Page.get_first_root_node()
-    home = HomePage.objects.first() or root.add_child(instance=HomePage(title="首页", slug="home-test"))
+    home = HomePage.objects.first()
+    if home is None:
+        home = root.add_child(instance=HomePage(title="首页", slug="home-test"))
+        # Pages have URLs only under a site's root, as load_demo arranges for the demo.
+        Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
     catalogue = home.add_child(instance=LicenseCatalogPage(title="许可目录", slug="catalogue"))
     vessel = catalogue.add_child(
         instance=LicenseItemPage(

@@ -28,6 +28,12 @@ CHROMIUM_ARGS = [
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
+            # A plain transactional test's flush re-creates content types through post_migrate,
+            # which then clash with a serialized-rollback test's restore: use one kind only.
+            marker = item.get_closest_marker("django_db")
+            assert marker is not None and marker.kwargs.get("serialized_rollback"), (
+                f"{item.nodeid}: browser tests need django_db(transaction=True, serialized_rollback=True)"
+            )
             item.add_marker(pytest.mark.browser)
             # One xdist worker runs every journey, so only one Chromium runs at a time.
             item.add_marker(pytest.mark.xdist_group("browser"))
@@ -56,8 +62,11 @@ def page(browser):
 
 @pytest.fixture
 def regions(transactional_db):
-    """Transactional tests flush the tables, including the regions the migration loaded."""
+    """The regions the migration loaded. Browser tests are transactional with serialized rollback
+    (every module's pytestmark), which restores migration data such as regions, Wagtail's root
+    page and groups before each test; this is a guard for a test that runs without it."""
     from accounts.models import Region
     from accounts.regions import load_regions
 
-    load_regions(Region)
+    if not Region.objects.exists():
+        load_regions(Region)

@@ -10,7 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from tests.factories import make_id_number
 from tests.forms_config.field_type_helpers import one, query_dict, schema_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SCRIPT = Path(settings.BASE_DIR) / "static" / "js" / "form_widgets.js"
 COLUMNS = [
