@@ -27,3 +27,20 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's database setup, with the serialized copy of the migration data (regions,
+    Wagtail's root page, groups) visible from every context.
+
+    Django keeps connections per context (asgiref Local), and Playwright's sync API runs the
+    browser tests in another one, where the connection object lacks the instance attribute
+    Django stored the copy in: serialized rollback then silently restores nothing. A class
+    attribute is seen by every connection object."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the xdist_group marker
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -70,13 +71,3 @@ def regions(transactional_db):
 
     if not Region.objects.exists():
         load_regions(Region)
-
-
-@pytest.fixture
-def migration_data(regions):
-    """Regions plus Wagtail's root page and default site, whatever ran on this worker before."""
-    from wagtail.models import Page, Site
-
-    if not Page.objects.filter(depth=1).exists():
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
-        Site.objects.update_or_create(is_default_site=True, defaults={"root_page": root, "hostname": "localhost"})

@@ -138,9 +138,7 @@ def _login(page, base, username):
     page.get_by_role("heading", name="我的办事").wait_for()
 
 
-def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(
-    browser, live_server, migration_data, tmp_path
-):
+def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(browser, live_server, tmp_path):
     """Guide 1.5 end to end on the demo form: catalogue → items → six pages with a repeating
     table and uploads → jump, autosave, logout and session expiry without losing anything →
     print the current page → fix what the check page lists → submit."""
