@@ -1,6 +1,7 @@
 """The contract every application-form field type fulfils (see the package docstring)."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtailstreamforms.fields import BaseField
@@ -82,7 +83,7 @@ class SchemaField(BaseField):
         if self.is_empty(raw):
             return ""
         if isinstance(raw, (list, tuple)):
-            return "、".join(str(v) for v in raw)
+            return gettext("、").join(str(v) for v in raw)
         return str(raw)
 
     def matches(self, raw, expected):

@@ -125,7 +125,7 @@ class FileField(SchemaField):
         return [display_name(item["name"]) for item in raw if is_file_ref(item)]
 
     def display(self, block_value, raw):
-        return "、".join(self.file_names(raw))
+        return gettext("、").join(self.file_names(raw))
 
     def matches(self, raw, expected):
         # "Has a file" is the only condition that makes sense on an upload.
