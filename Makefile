@@ -37,7 +37,7 @@ test: install fonts chromium
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check --settings=portal.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: install fonts
 	$(BIN)/python -m pytest -n 2 -m "not browser"

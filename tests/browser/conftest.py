@@ -25,7 +25,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the xdist_group marker
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -35,9 +34,10 @@ def pytest_collection_modifyitems(config, items):
             assert marker is not None and marker.kwargs.get("serialized_rollback"), (
                 f"{item.nodeid}: browser tests need django_db(transaction=True, serialized_rollback=True)"
             )
+            # The journeys are one module, which `--dist loadfile` gives to one xdist worker: one
+            # Chromium at a time. (`--dist loadgroup` does not group any more: pytest 9 derives
+            # nodeid from Node._id and ignores the `@group` suffix xdist 3.8 writes to _nodeid.)
             item.add_marker(pytest.mark.browser)
-            # One xdist worker runs every journey, so only one Chromium runs at a time.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
