@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm import can_proceed, has_transition_perm
 
 from cms.models import LicenseLevel
@@ -114,7 +115,11 @@ def attach_files(application, spec, uploaded_files, removed_ids, user):
     for uploaded in uploaded_files:
         if len(current) >= field_type.max_files(spec.value):
             errors.append(
-                _("%(label)s最多上传 %(n)s 个文件，“%(name)s”未保存。")
+                ngettext(
+                    "%(label)s最多上传 %(n)s 个文件，“%(name)s”未保存。",
+                    "%(label)s最多上传 %(n)s 个文件，“%(name)s”未保存。",
+                    field_type.max_files(spec.value),
+                )
                 % {"label": spec.label, "n": field_type.max_files(spec.value), "name": uploaded.name}
             )
             continue

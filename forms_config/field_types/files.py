@@ -8,7 +8,7 @@ list (required, how many), the widget only offers the <input type="file">.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -93,7 +93,12 @@ class FileField(SchemaField):
         options["max_files"] = max_files
         options["error_messages"].update(
             invalid=_("%(label)s的文件记录无效，请删除后重新上传。") % {"label": label},
-            too_many=_("%(label)s最多上传 %(n)s 个文件，请删除多余的文件。") % {"label": label, "n": max_files},
+            too_many=ngettext(
+                "%(label)s最多上传 %(n)s 个文件，请删除多余的文件。",
+                "%(label)s最多上传 %(n)s 个文件，请删除多余的文件。",
+                max_files,
+            )
+            % {"label": label, "n": max_files},
         )
         attrs = {"accept": uploads.accept_attribute(block_value.get("allowed_types"))}
         options["widget"] = (MultipleAttachmentInput if self.multiple else AttachmentInput)(attrs=attrs)

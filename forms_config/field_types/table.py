@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -231,11 +232,26 @@ class TableField(SchemaField):
         columns = table_columns(block_value)
         if block_value.get("required") and min_rows > 1:
             # "至少 3 行" tells more than "请填写" when nothing is filled in.
-            options["error_messages"]["required"] = _("%(label)s至少填写 %(n)s 行。") % {"label": label, "n": min_rows}
+            options["error_messages"]["required"] = ngettext(
+                "%(label)s至少填写 %(n)s 行。", "%(label)s至少填写 %(n)s 行。", min_rows
+            ) % {
+                "label": label,
+                "n": min_rows,
+            }
         options["error_messages"].update(
             invalid=_("%(label)s的内容无效，请重新填写。") % {"label": label},
-            min_rows=_("%(label)s至少填写 %(n)s 行。") % {"label": label, "n": min_rows},
-            max_rows=_("%(label)s最多填写 %(n)s 行。") % {"label": label, "n": max_rows},
+            min_rows=ngettext(
+                "%(label)s至少填写 %(n)s 行。",
+                "%(label)s至少填写 %(n)s 行。",
+                min_rows,
+            )
+            % {"label": label, "n": min_rows},
+            max_rows=ngettext(
+                "%(label)s最多填写 %(n)s 行。",
+                "%(label)s最多填写 %(n)s 行。",
+                max_rows,
+            )
+            % {"label": label, "n": max_rows},
         )
         options.update(
             columns=columns,
