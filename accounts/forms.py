@@ -152,8 +152,9 @@ class RegionFieldsMixin(PortalForm):
         self.fields["county"].widget.choices = self._options(
             Region.objects.filter(level=3, parent_id=city), _("选择区")
         )
-        for name, url_level in (("province", "city"), ("city", "county")):
-            self.fields[name].widget.attrs.update({"data-region-child": self.add_prefix(url_level)})
+        # static/js/form_widgets.js cascades selects by their level, as in the application form.
+        for level, name in enumerate(("province", "city", "county"), start=1):
+            self.fields[name].widget.attrs.update({"data-region-level": level})
 
     @staticmethod
     def _options(queryset, empty_label):

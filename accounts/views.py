@@ -12,6 +12,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
+from cms.models import LicenseCatalogPage
+
 from . import services
 from .forms import (
     EnterpriseRegistrationForm,
@@ -115,8 +117,6 @@ class MyServicesView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from cms.models import LicenseCatalogPage
-
         # 在线办理 opens the catalogue, whose 直接办理 starts an application (guide 1.5, steps 1-2).
         catalogue = LicenseCatalogPage.objects.live().first()
         return super().get_context_data(catalogue_url=catalogue.url if catalogue else None, **kwargs)

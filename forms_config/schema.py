@@ -103,6 +103,14 @@ class Schema:
     def visible_pages(self, data):
         return [p for p in self.pages if self.page_visible(p, data)]
 
+    def next_visible_page(self, number, data):
+        """The first visible page after page `number`, or None after the last one."""
+        return next((p for p in self.pages[number:] if self.page_visible(p, data)), None)
+
+    def previous_visible_page(self, number, data):
+        """The last visible page before page `number`, or None before the first one."""
+        return next((p for p in reversed(self.pages[: number - 1]) if self.page_visible(p, data)), None)
+
     # ----- forms -----
     def page_form(self, page, data):
         """The page's form bound to the stored raw values in `data`."""
@@ -144,7 +152,7 @@ class PageForm(forms.Form):
         super().full_clean()
         # A field hidden by its condition is neither required nor checked.
         for key in self.hidden_keys:
-            self._errors.pop(key, None) if self._errors else None
+            self._errors.pop(key, None)
 
     def raw_from_post(self, post, files):
         """The raw value of every non-upload field of this page from a POST."""
@@ -153,6 +161,3 @@ class PageForm(forms.Form):
             for key, spec in self.specs.items()
             if not spec.accepts_uploads
         }
-
-    def visible_bound_fields(self):
-        return [(self[key], self.specs[key], key in self.hidden_keys) for key in self.specs]

@@ -8,7 +8,7 @@ application, because one application is decided by one authority.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.models import Authority
+from accounts.models import Authority, AuthorityLevel
 from cms.models import ApprovalLevel
 
 
@@ -22,18 +22,27 @@ def approval_level_of(levels):
     return kinds.pop() if kinds else None
 
 
+def provincial_authority(organisation):
+    """The bureau of the province the organisation is registered in, or None."""
+    if organisation is None or not organisation.region_id:
+        return None
+    try:
+        return Authority.objects.for_province(organisation.region_id[:2] + "0000")
+    except Authority.DoesNotExist:
+        return None
+
+
 def derive_authority(levels, organisation):
     """The Authority that decides an application for `levels` by `organisation`."""
     level = approval_level_of(levels)
     if level is None:
         raise ValidationError(_("请至少选择一个许可项目。"), code="no_items")
-    try:
-        if level == ApprovalLevel.NATIONAL:
-            return Authority.objects.national()
-        if organisation.region_id is None:
-            raise Authority.DoesNotExist
-        return Authority.objects.for_province(organisation.region_id[:2] + "0000")
-    except Authority.DoesNotExist:
+    if level == ApprovalLevel.NATIONAL:
+        authority = Authority.objects.filter(authority_level=AuthorityLevel.NATIONAL).first()
+    else:
+        authority = provincial_authority(organisation)
+    if authority is None:
         raise ValidationError(
             _("未找到负责该申请的审批机关，请检查账号的所在地信息，或联系系统管理员。"), code="no_authority"
-        ) from None
+        )
+    return authority

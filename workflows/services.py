@@ -7,6 +7,8 @@ assigns the reference number and writes the audit record and the authority's per
 same transaction.
 """
 
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -103,30 +105,34 @@ def save_values(application, values, current_page=None):
 
 @transaction.atomic
 def attach_files(application, spec, uploaded_files, removed_ids, user):
-    """Add uploads to and remove files from the file field `spec`; returns error messages."""
+    """Add uploads to and remove files from the file field `spec`, and save the field's list of
+    file references; returns the messages for files that were refused."""
     _ensure_draft(application)
     field_type = spec.field_type
-    current = [ref for ref in (application.data.get(spec.key) or []) if ref.get("id") not in set(removed_ids)]
-    if removed_ids:
-        ApplicationAttachment.objects.filter(
-            application=application, field_key=spec.key, uuid__in=[i for i in removed_ids if _is_uuid(i)]
-        ).delete()
+    max_files = field_type.max_files(spec.value)
+    removed = {str(i) for i in removed_ids if _is_uuid(i)}
+    current = [ref for ref in (application.data.get(spec.key) or []) if ref.get("id") not in removed]
+    for attachment in application.attachments.filter(field_key=spec.key, uuid__in=removed):
+        attachment.file.delete(save=False)  # the private file too, not only its row
+        attachment.delete()
     errors = []
     for uploaded in uploaded_files:
-        if len(current) >= field_type.max_files(spec.value):
+        if len(current) >= max_files:
             errors.append(
                 ngettext(
                     "%(label)s最多上传 %(n)s 个文件，“%(name)s”未保存。",
                     "%(label)s最多上传 %(n)s 个文件，“%(name)s”未保存。",
-                    field_type.max_files(spec.value),
+                    max_files,
                 )
-                % {"label": spec.label, "n": field_type.max_files(spec.value), "name": uploaded.name}
+                % {"label": spec.label, "n": max_files, "name": uploaded.name}
             )
             continue
         try:
             content_type = field_type.validate_upload(spec.value, uploaded)
         except ValidationError as error:
-            errors.extend(f"“{uploaded.name}”：{message}" for message in error.messages)
+            errors.extend(
+                _("“%(name)s”：%(message)s") % {"name": uploaded.name, "message": message} for message in error.messages
+            )
             continue
         attachment = ApplicationAttachment.objects.create(
             application=application,
@@ -139,12 +145,11 @@ def attach_files(application, spec, uploaded_files, removed_ids, user):
         )
         current.append(attachment.as_raw())
     application.data[spec.key] = current
+    application.save(update_fields=["data", "updated_at"])
     return errors
 
 
 def _is_uuid(value):
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

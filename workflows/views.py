@@ -6,6 +6,7 @@ see; the draft pages additionally need the change permission and a draft state.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -17,7 +18,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from . import permissions, services
+from forms_config.pdf import pdf_bytes_response
+
+from . import permissions, printing, services
+from .authority import provincial_authority
 from .forms import CatalogueSearchForm
 from .models import Application, ApplicationItem
 
@@ -35,15 +39,15 @@ class ApplicantRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _draft_queryset():
+def _application_queryset():
     return Application.objects.select_related("schema_version", "authority", "applicant").prefetch_related(
         Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk"))
     )
 
 
-def get_draft_or_404(user, uuid):
-    application = permissions.get_application_or_404(user, uuid, permissions.CHANGE, _draft_queryset())
-    return application
+def _changeable_or_404(user, uuid):
+    """An application the user's organisation may change (its state is each view's business)."""
+    return permissions.get_application_or_404(user, uuid, permissions.CHANGE, _application_queryset())
 
 
 class ApplicationListView(ApplicantRequiredMixin, View):
@@ -68,13 +72,12 @@ class ChooseItemsView(ApplicantRequiredMixin, View):
     def get(self, request, error=None, selected=()):
         search = CatalogueSearchForm(request.GET or None)
         items = list(search.items())
-        organisation = request.user.organisation
         context = {
             "search": search,
             "items": items,
             "error": error,
             "selected": {str(s) for s in selected},
-            "province_authority": _province_authority_name(organisation),
+            "province_authority": provincial_authority(request.user.organisation),
         }
         return render(request, self.template_name, context, status=400 if error else 200)
 
@@ -91,24 +94,13 @@ class ChooseItemsView(ApplicantRequiredMixin, View):
         return redirect("applications:page", application.uuid, 1)
 
 
-def _province_authority_name(organisation):
-    from accounts.models import Authority
-
-    if organisation is None or not organisation.region_id:
-        return ""
-    authority = Authority.objects.filter(
-        authority_level="provincial", region_id=organisation.region_id[:2] + "0000"
-    ).first()
-    return authority.name if authority else ""
-
-
 class FormPageView(ApplicantRequiredMixin, View):
     """One page of the 申请书: the page list, the fields, 上一页/下一页, 保存, 打印当前页."""
 
     template_name = "workflows/form_page.html"
 
     def setup_page(self, request, uuid, number):
-        application = get_draft_or_404(request.user, uuid)
+        application = _changeable_or_404(request.user, uuid)
         if not application.is_draft:
             raise Http404
         schema = application.schema_version.parsed
@@ -204,17 +196,15 @@ def saved_token(application):
 
 
 def _next_page_url(application, schema, number):
-    for page in schema.pages[number:]:
-        if schema.page_visible(page, application.data):
-            return reverse("applications:page", args=[application.uuid, page.number])
-    return reverse("applications:check", args=[application.uuid])
+    page = schema.next_visible_page(number, application.data)
+    if page is None:  # the last page: on to the check page
+        return reverse("applications:check", args=[application.uuid])
+    return reverse("applications:page", args=[application.uuid, page.number])
 
 
 def _previous_page_url(application, schema, number):
-    for page in reversed(schema.pages[: number - 1]):
-        if schema.page_visible(page, application.data):
-            return reverse("applications:page", args=[application.uuid, page.number])
-    return reverse("applications:page", args=[application.uuid, number])
+    page = schema.previous_visible_page(number, application.data)
+    return reverse("applications:page", args=[application.uuid, page.number if page else number])
 
 
 @require_POST
@@ -227,7 +217,7 @@ def autosave(request, uuid, number):
         return JsonResponse({"ok": False, "error": _("登录已过期，请重新登录。")}, status=401)
     if not _is_applicant(request.user):
         raise Http404
-    application = get_draft_or_404(request.user, uuid)
+    application = _changeable_or_404(request.user, uuid)
     if not application.is_draft:
         return JsonResponse({"ok": False, "error": _("该申请已提交，不能再修改。")}, status=409)
     schema = application.schema_version.parsed
@@ -252,7 +242,7 @@ class CheckView(ApplicantRequiredMixin, View):
     template_name = "workflows/check.html"
 
     def get(self, request, uuid):
-        application = get_draft_or_404(request.user, uuid)
+        application = _changeable_or_404(request.user, uuid)
         if not application.is_draft:
             return redirect("applications:detail", application.uuid)
         return self.render(request, application)
@@ -273,7 +263,7 @@ class CheckView(ApplicantRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
     def post(self, request, uuid):
-        application = get_draft_or_404(request.user, uuid)
+        application = _changeable_or_404(request.user, uuid)
         if not application.is_draft:
             return redirect("applications:detail", application.uuid)
         try:
@@ -290,7 +280,7 @@ class CheckView(ApplicantRequiredMixin, View):
 
 class ApplicationDetailView(ApplicantRequiredMixin, View):
     def get(self, request, uuid):
-        application = permissions.get_application_or_404(request.user, uuid, queryset=_draft_queryset())
+        application = permissions.get_application_or_404(request.user, uuid, queryset=_application_queryset())
         if application.is_draft:
             return redirect(application.get_absolute_url())
         context = {
@@ -305,13 +295,13 @@ class DeleteDraftView(ApplicantRequiredMixin, View):
     template_name = "workflows/delete_draft.html"
 
     def get(self, request, uuid):
-        application = get_draft_or_404(request.user, uuid)
+        application = _changeable_or_404(request.user, uuid)
         if not application.is_draft:
             raise Http404
         return render(request, self.template_name, {"application": application, "items": application.items.all()})
 
     def post(self, request, uuid):
-        application = get_draft_or_404(request.user, uuid)
+        application = _changeable_or_404(request.user, uuid)
         if not application.is_draft:
             raise Http404
         services.delete_draft(application)
@@ -322,37 +312,35 @@ class DeleteDraftView(ApplicantRequiredMixin, View):
 def _pdf(request, uuid, build, filename):
     if not _is_applicant(request.user):
         raise Http404
-    application = permissions.get_application_or_404(request.user, uuid, queryset=_draft_queryset())
-    from forms_config.pdf import pdf_bytes_response
-
+    application = permissions.get_application_or_404(request.user, uuid, queryset=_application_queryset())
     return pdf_bytes_response(build(application), filename(application))
 
 
-def print_page(request, uuid, number):
-    from . import printing
+def _pdf_name(application, page_number=None):
+    reference = application.reference or _("草稿")
+    if page_number is None:
+        return _("许可申请书-%(reference)s.pdf") % {"reference": reference}
+    return _("许可申请书-第%(page)s页-%(reference)s.pdf") % {"page": page_number, "reference": reference}
 
+
+@login_required
+def print_page(request, uuid, number):
     def build(application):
         try:
             return printing.print_page(application, number)
         except printing.PageNotPrintable:  # out of range, or hidden by its display condition
             raise Http404 from None
 
-    return _login_required(request) or _pdf(
-        request, uuid, build, lambda a: f"许可申请书-第{number}页-{a.reference or '草稿'}.pdf"
-    )
+    return _pdf(request, uuid, build, lambda application: _pdf_name(application, number))
 
 
+@login_required
 def print_application(request, uuid):
-    from . import printing
-
-    return _login_required(request) or _pdf(
-        request, uuid, printing.print_application, lambda a: f"许可申请书-{a.reference or '草稿'}.pdf"
-    )
+    return _pdf(request, uuid, printing.print_application, _pdf_name)
 
 
+@login_required
 def download_attachment(request, uuid, file_uuid):
-    if (response := _login_required(request)) is not None:
-        return response
     application = permissions.get_application_or_404(request.user, uuid)
     attachment = application.attachments.filter(uuid=file_uuid).first()
     if attachment is None:
@@ -366,11 +354,3 @@ def download_attachment(request, uuid, file_uuid):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _login_required(request):
-    if request.user.is_authenticated:
-        return None
-    from django.contrib.auth.views import redirect_to_login
-
-    return redirect_to_login(request.get_full_path())

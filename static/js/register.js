@@ -1,5 +1,5 @@
-// Region cascade (省 → 市 → 区) and the 获取验证码 button with its countdown.
-// Plain JavaScript, no CDN: the pages work without it (server narrows the lists on redisplay).
+// The 获取验证码 button with its countdown. (The 省 → 市 → 区 cascade is static/js/form_widgets.js,
+// shared with the application form.) Plain JavaScript, no CDN.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-sms-url]");
@@ -8,46 +8,6 @@
   function csrfToken() {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
-  }
-
-  // --- region cascade ---
-  var regionUrl = form.getAttribute("data-region-url");
-  function fill(select, regions, emptyLabel) {
-    select.innerHTML = "";
-    var empty = document.createElement("option");
-    empty.value = "";
-    empty.textContent = emptyLabel;
-    select.appendChild(empty);
-    regions.forEach(function (r) {
-      var option = document.createElement("option");
-      option.value = r.code;
-      option.textContent = r.name;
-      select.appendChild(option);
-    });
-  }
-  function clearChain(select) {
-    while (select) {
-      var first = select.options[0] ? select.options[0].textContent : "";
-      fill(select, [], first);
-      var next = select.getAttribute("data-region-child");
-      select = next ? form.querySelector("[name='" + next + "']") : null;
-    }
-  }
-  if (regionUrl) {
-    form.querySelectorAll("select[data-region-child]").forEach(function (parent) {
-      parent.addEventListener("change", function () {
-        var child = form.querySelector("[name='" + parent.getAttribute("data-region-child") + "']");
-        if (!child) return;
-        clearChain(child);
-        if (!parent.value) return;
-        fetch(regionUrl.replace("CODE", encodeURIComponent(parent.value)), { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.json(); })
-          .then(function (data) {
-            fill(child, data.regions, child.options[0] ? child.options[0].textContent : "");
-            child.disabled = data.regions.length === 0;
-          });
-      });
-    });
   }
 
   // --- SMS code button ---

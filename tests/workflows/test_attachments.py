@@ -81,9 +81,11 @@ def test_a_third_file_is_refused_and_a_file_can_be_removed(client, draft, user):
     response = client.post(url(draft), {"action": "save", "f-site_proof": upload("c.pdf", PDF)})
     assert response.status_code == 400 and "最多上传 2 个文件" in response.content.decode()
     first = fresh(draft).data["site_proof"][0]["id"]
+    removed = ApplicationAttachment.objects.get(uuid=first).file
     client.post(url(draft), {"action": "save", "f-site_proof__remove": first})
     assert [r["name"] for r in fresh(draft).data["site_proof"]] == ["b.pdf"]
     assert ApplicationAttachment.objects.count() == 1
+    assert not removed.storage.exists(removed.name)  # the private file goes with its row
 
 
 def test_deleting_the_draft_deletes_its_files(client, draft, user):

@@ -152,7 +152,9 @@ def test_a_colleague_of_the_same_enterprise_can_continue_the_draft(client, draft
 
 
 def test_staff_and_anonymous_users_do_not_get_applicant_pages(client, draft):
-    assert client.get(page_url(draft, 1)).status_code == 302  # to the login page
+    for url in (page_url(draft, 1), reverse("applications:print", args=[draft.uuid])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url == f"{reverse('accounts:login')}?next={url}"
     authority_user = UserFactory(organisation=draft.authority, is_staff=True)
     client.force_login(authority_user)
     assert client.get(page_url(draft, 1)).status_code == 404

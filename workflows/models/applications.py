@@ -28,8 +28,9 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-def _is_applicant_member(application, user):
-    return user.is_authenticated and user.organisation_id == application.applicant_id
+def _may_change(application, user):
+    # The guardian permission the applicant organisation's group got when the draft started.
+    return user.has_perm("workflows.change_application", application)
 
 
 def _has_items(application):
@@ -91,7 +92,7 @@ class Application(models.Model):
         field=state,
         source=ApplicationState.DRAFT,
         target=ApplicationState.SUBMITTED,
-        permission=_is_applicant_member,
+        permission=_may_change,
         conditions=[_has_items],
     )
     def submit(self, by=None):
