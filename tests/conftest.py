@@ -44,3 +44,14 @@ def django_db_setup(django_db_setup):
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_cache():
+    # A rolled-back test sends no post_delete signal, so 工作日历 rows of one test could stay in
+    # the per-process cache for the next one.
+    from workflows.working_days import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()

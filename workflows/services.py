@@ -11,18 +11,16 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_fsm import can_proceed, has_transition_perm
 
 from cms.models import LicenseLevel
 from forms_config.models import FormSchemaVersion
 from forms_config.prefill import initial_data
 
-from . import permissions
+from . import actions, permissions
 from .authority import derive_authority
-from .models import Application, ApplicationAttachment, ApplicationEvent, ApplicationItem
+from .models import Application, ApplicationAttachment, ApplicationItem, ApplicationState
 
 
 class IncompleteApplication(ValidationError):
@@ -160,29 +158,14 @@ def _is_uuid(value):
 @transaction.atomic
 def submit_application(application, user):
     """提交: draft → submitted, with a reference number, once every page is complete."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if not has_transition_perm(application.submit, user):
+    locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if not user.has_perm(permissions.CHANGE, locked):
         raise PermissionDenied
-    if not can_proceed(application.submit):
-        raise ValidationError(_("该申请当前不能提交。"), code="cannot_submit")
-    problems = application.schema_version.parsed.problems(application.data)
-    if problems:
+    problems = locked.schema_version.parsed.problems(locked.data)
+    if problems and locked.state == ApplicationState.DRAFT:
         raise IncompleteApplication(problems)
-    from_state = application.state
-    application.submit(by=user)
-    application.submitted_at = timezone.now()
-    application.reference = reference_for(application)
-    application.save()
-    ApplicationEvent.objects.create(
-        application=application, transition="submit", from_state=from_state, to_state=application.state, actor=user
-    )
-    permissions.grant_authority(application)
+    application, _event = actions.submit(locked, user)
     return application
-
-
-def reference_for(application):
-    """申请编号: TSXK + submission date + the row id, unique without a counter table."""
-    return f"TSXK{timezone.localdate(application.submitted_at):%Y%m%d}{application.pk:06d}"
 
 
 def delete_draft(application):

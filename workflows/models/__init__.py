@@ -1,9 +1,26 @@
-from .applications import Application, ApplicationItem, ApplicationState
+from .applications import Application, ApplicationItem, ApplicationState, Clock
 from .attachments import ApplicationAttachment
-from .events import ApplicationEvent
+from .calendar import CalendarDay, DayKind
+from .correction import CorrectionItem, CorrectionNotice, CorrectionTarget
+from .documents import Document, DocumentKind, DocumentSequence
+from .events import Action, ApplicationEvent
+from .licences import License
+from .notifications import Notification
 from .permissions import ApplicationGroupObjectPermission, ApplicationUserObjectPermission
+from .review import (
+    ProposalSide,
+    ProposalStatus,
+    ReviewAppointment,
+    ReviewConclusion,
+    ReviewFeedback,
+    ReviewFile,
+    ReviewFileKind,
+    ReviewReport,
+)
+from .settings import WorkflowSettings
 
 __all__ = [
+    "Action",
     "Application",
     "ApplicationAttachment",
     "ApplicationEvent",
@@ -11,4 +28,24 @@ __all__ = [
     "ApplicationItem",
     "ApplicationState",
     "ApplicationUserObjectPermission",
+    "CalendarDay",
+    "Clock",
+    "CorrectionItem",
+    "CorrectionNotice",
+    "CorrectionTarget",
+    "DayKind",
+    "Document",
+    "DocumentKind",
+    "DocumentSequence",
+    "License",
+    "Notification",
+    "ProposalSide",
+    "ProposalStatus",
+    "ReviewAppointment",
+    "ReviewConclusion",
+    "ReviewFeedback",
+    "ReviewFile",
+    "ReviewFileKind",
+    "ReviewReport",
+    "WorkflowSettings",
 ]

@@ -28,13 +28,66 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-def _may_change(application, user):
-    # The guardian permission the applicant organisation's group got when the draft started.
-    return user.has_perm("workflows.change_application", application)
+class Clock(models.TextChoices):
+    """Which statutory time limit is running (DOMAIN.md, the process table)."""
+
+    ACCEPTANCE = "acceptance", _("受理期限")
+    SCHEDULING = "scheduling", _("协商评审时间期限")
+    REVIEW = "review", _("鉴定评审期限")
+    DECISION = "decision", _("审查发证期限")
+
+
+# The guardian object permissions each party's group holds on an application.
+APPLICANT_PERM = "workflows.change_application"  # the applicant organisation, from the draft on
+AUTHORITY_PERM = "workflows.process_application"  # the authority, from submission on
+REVIEW_BODY_PERM = "workflows.review_application"  # the entrusted review body, from acceptance on
+
+
+def is_applicant(application, user):
+    return user.has_perm(APPLICANT_PERM, application)
+
+
+def is_authority(application, user):
+    return user.has_perm(AUTHORITY_PERM, application)
+
+
+def is_review_body(application, user):
+    return user.has_perm(REVIEW_BODY_PERM, application)
 
 
 def _has_items(application):
     return application.items.exists()
+
+
+def _no_correction_yet(application):
+    # 补正告知书 is one-time (TSG 07-2019 §3.3.2): everything to correct goes into one notice.
+    return not hasattr(application, "correction_notice")
+
+
+def _has_open_proposal(application):
+    return application.open_proposal() is not None
+
+
+def _may_agree_review_date(application, user):
+    # The party that did not make the open proposal confirms it.
+    proposal = application.open_proposal()
+    if proposal is None:
+        return False
+    if proposal.side == "review_body":
+        return is_applicant(application, user)
+    return is_review_body(application, user)
+
+
+def _may_propose_review_dates(application, user):
+    return is_applicant(application, user) or is_review_body(application, user)
+
+
+def _has_report(application):
+    return hasattr(application, "review_report")
+
+
+def _no_feedback_yet(application):
+    return _has_report(application) and not hasattr(application, "review_feedback")
 
 
 class Application(models.Model):
@@ -69,12 +122,40 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后保存时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    review_body = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_applications",
+        verbose_name=_("鉴定评审机构"),
+    )
+    review_date = models.DateField(_("鉴定评审日期"), null=True, blank=True)
+    # The statutory time limit now running, set by workflows.actions on every transition, so
+    # queues can filter and sort by it without computing working days per row.
+    clock = models.CharField(_("当前期限"), max_length=20, choices=Clock.choices, blank=True)
+    clock_started_on = models.DateField(_("期限起算日"), null=True, blank=True)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+
+    # Registering the staff ViewSet would make Wagtail index every autosave's references
+    # (three queries per save); nothing in the CMS refers to an application.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("许可申请")
         verbose_name_plural = _("许可申请")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["applicant", "state"])]
+        indexes = [
+            models.Index(fields=["applicant", "state"]),
+            models.Index(fields=["authority", "state", "due_on"]),
+            models.Index(fields=["review_body", "state"]),
+        ]
+        permissions = [
+            ("process_application", _("办理许可申请（审批机关）")),
+            ("review_application", _("鉴定评审（鉴定评审机构）")),
+        ]
 
     def __str__(self):
         return self.reference or str(_("草稿 %(date)s") % {"date": self.created_at.strftime("%Y-%m-%d")})
@@ -88,15 +169,129 @@ class Application(models.Model):
     def is_draft(self):
         return self.state == ApplicationState.DRAFT
 
+    def open_proposal(self):
+        """The review-date proposal awaiting the other party's answer, if any."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        proposals = cache["review_proposals"] if "review_proposals" in cache else None
+        if proposals is not None:
+            return next((p for p in proposals if p.status == "open"), None)
+        return self.review_proposals.filter(status="open").first()
+
+    # --- the state machine (DOMAIN.md); workflows.actions calls these -----------------------
+
     @transition(
         field=state,
         source=ApplicationState.DRAFT,
         target=ApplicationState.SUBMITTED,
-        permission=_may_change,
+        permission=is_applicant,
         conditions=[_has_items],
     )
-    def submit(self, by=None):
+    def submit(self):
         """提交: the caller (workflows.services.submit_application) has checked every page."""
+
+    @transition(
+        field=state,
+        source=[ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.CORRECTION_REQUESTED],
+        target=ApplicationState.WITHDRAWN,
+        permission=is_applicant,
+    )
+    def withdraw(self):
+        """撤回申请."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.SUBMITTED,
+        target=ApplicationState.CORRECTION_REQUESTED,
+        permission=is_authority,
+        conditions=[_no_correction_yet],
+    )
+    def request_correction(self):
+        """补正告知: once per application."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.CORRECTION_REQUESTED,
+        target=ApplicationState.SUBMITTED,
+        permission=is_applicant,
+    )
+    def resubmit(self):
+        """补齐补正后重新提交."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.SUBMITTED,
+        target=ApplicationState.ACCEPTED,
+        permission=is_authority,
+    )
+    def accept(self):
+        """受理: names the entrusted review body."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.SUBMITTED,
+        target=ApplicationState.NOT_ACCEPTED,
+        permission=is_authority,
+    )
+    def refuse_acceptance(self):
+        """不予受理."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.ACCEPTED,
+        target=None,
+        permission=_may_propose_review_dates,
+    )
+    def propose_review_dates(self):
+        """协商鉴定评审时间: a proposal by either party; the state does not change."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.ACCEPTED,
+        target=ApplicationState.REVIEW_SCHEDULED,
+        permission=_may_agree_review_date,
+        conditions=[_has_open_proposal],
+    )
+    def agree_review_date(self):
+        """The other party confirms a proposed date."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.REVIEW_SCHEDULED,
+        target=ApplicationState.REVIEWED,
+        permission=is_review_body,
+    )
+    def submit_review_report(self):
+        """评审报告 with its conclusion and materials."""
+
+    @transition(
+        field=state,
+        source=[ApplicationState.REVIEWED, ApplicationState.APPROVED, ApplicationState.DENIED],
+        target=None,
+        permission=is_applicant,
+        conditions=[_no_feedback_yet],
+    )
+    def submit_feedback(self):
+        """评审反馈表: after the report, once; the state does not change."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.REVIEWED,
+        target=ApplicationState.APPROVED,
+        permission=is_authority,
+        conditions=[_has_report],
+    )
+    def approve(self):
+        """准予许可: the licence is issued."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.REVIEWED,
+        target=ApplicationState.DENIED,
+        permission=is_authority,
+        conditions=[_has_report],
+    )
+    def deny(self):
+        """不予许可."""
 
 
 class ApplicationItem(models.Model):

@@ -1,0 +1,465 @@
+"""One service function per action of DOMAIN.md's state machine (DESIGN.md decision 2).
+
+Every action runs in one transaction through `_perform`:
+1. lock the application's row (select_for_update), so two people acting at once are serialised
+   and the second sees the first one's result;
+2. check that the user's organisation plays a part in this action at all (else PermissionDenied,
+   which views turn into 404), that the state and the transition's conditions allow it (else
+   ActionRefused with a message saying what happened), and the transition's own `permission=`
+   (django-fsm does not check it when the method is called);
+3. take the transition, restart the statutory clock, save;
+4. write the audit record, issue the documents, grant or revoke object permissions and write
+   the notifications — all before the commit, so a failure anywhere leaves nothing behind.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.models import OrganisationKind
+
+from . import deadlines, documents, numbering, permissions
+from .models import (
+    Action,
+    Application,
+    ApplicationEvent,
+    ApplicationState,
+    CorrectionItem,
+    CorrectionNotice,
+    DocumentKind,
+    License,
+    ProposalSide,
+    ProposalStatus,
+    ReviewAppointment,
+    ReviewFeedback,
+    ReviewFile,
+    ReviewFileKind,
+    ReviewReport,
+)
+from .models.applications import is_applicant, is_authority, is_review_body
+from .notifications import notify
+
+LICENSE_VALIDITY_YEARS = 4  # TSG 07-2019 §1.5
+
+# Which parties take part in each action; anyone else gets PermissionDenied whatever the state.
+PARTIES = {
+    Action.SUBMIT: (is_applicant,),
+    Action.WITHDRAW: (is_applicant,),
+    Action.RESUBMIT: (is_applicant,),
+    Action.SUBMIT_FEEDBACK: (is_applicant,),
+    Action.REQUEST_CORRECTION: (is_authority,),
+    Action.ACCEPT: (is_authority,),
+    Action.REFUSE_ACCEPTANCE: (is_authority,),
+    Action.APPROVE: (is_authority,),
+    Action.DENY: (is_authority,),
+    Action.PROPOSE_REVIEW_DATES: (is_applicant, is_review_body),
+    Action.AGREE_REVIEW_DATE: (is_applicant, is_review_body),
+    Action.SUBMIT_REVIEW_REPORT: (is_review_body,),
+}
+
+
+class ActionRefused(ValidationError):
+    """The action is not possible now; the message tells the user why, in their words."""
+
+
+def takes_part(application, user, action):
+    return any(check(application, user) for check in PARTIES[Action(action)])
+
+
+def available_actions(application, user):
+    """The actions `user` may take on `application` now (for buttons and the matrix test)."""
+    return [
+        action
+        for action in Action
+        if takes_part(application, user, action) and has_transition_perm(getattr(application, action.value), user)
+    ]
+
+
+def _locked(application):
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "authority", "review_body", "created_by", "schema_version")
+        .get(pk=application.pk)
+    )
+
+
+def _check(application, user, action):
+    if not takes_part(application, user, action):
+        raise PermissionDenied
+    method = getattr(application, action)
+    if not can_proceed(method):
+        raise ActionRefused(
+            _("该申请当前状态为“%(state)s”，不能“%(action)s”。可能已由他人办理，请刷新页面查看最新进度。")
+            % {"state": application.get_state_display(), "action": Action(action).label},
+            code="state",
+        )
+    if not has_transition_perm(method, user):
+        raise ActionRefused(_("您现在不能执行“%(action)s”。") % {"action": Action(action).label}, code="permission")
+    return method
+
+
+def _transition(application, user, action, comment=""):
+    """Steps 2 and 3 and the audit record; returns the event for the documents to point at."""
+    method = _check(application, user, action)
+    from_state = application.state
+    method()
+    if application.state != from_state:
+        deadlines.start_clock(application)
+    application.save()
+    return ApplicationEvent.objects.create(
+        application=application,
+        transition=action,
+        from_state=from_state,
+        to_state=application.state,
+        actor=user,
+        actor_organisation_id=user.organisation_id,
+        comment=comment,
+    )
+
+
+def check_only(application, user, action):
+    """For views that show an action's form: the same refusals as the action itself."""
+    _check(application, user, action)
+
+
+# --- applicant ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(application, user):
+    """提交 (the checks of the form itself are in workflows.services.submit_application)."""
+    application = _locked(application)
+    event = _transition(application, user, Action.SUBMIT)
+    application.submitted_at = timezone.now()
+    application.reference = reference_for(application)
+    application.save(update_fields=["submitted_at", "reference"])
+    permissions.grant_authority(application)
+    notify(
+        application,
+        _("收到许可申请 %(ref)s（%(applicant)s），请在受理期限内办理。")
+        % {"ref": application.reference, "applicant": application.applicant.name},
+        authority=True,
+    )
+    return application, event
+
+
+def reference_for(application):
+    """申请编号: TSXK + submission date + the row id, unique without a counter table."""
+    return f"TSXK{timezone.localdate(application.submitted_at):%Y%m%d}{application.pk:06d}"
+
+
+@transaction.atomic
+def withdraw(application, user, reason=""):
+    application = _locked(application)
+    was_submitted = application.state != ApplicationState.DRAFT
+    _transition(application, user, Action.WITHDRAW, reason)
+    if was_submitted:
+        permissions.revoke_authority(application)
+        notify(
+            application,
+            _("许可申请 %(ref)s 已由申请单位撤回。") % {"ref": application.reference},
+            authority=True,
+        )
+    return application
+
+
+@transaction.atomic
+def resubmit(application, user, changes):
+    """补齐补正后重新提交; `changes` lists what the applicant changed (see services)."""
+    application = _locked(application)
+    event = _transition(application, user, Action.RESUBMIT)
+    notice = application.correction_notice
+    notice.resubmitted_at = event.created_at
+    notice.changes = changes
+    notice.save(update_fields=["resubmitted_at", "changes"])
+    notify(
+        application,
+        _("许可申请 %(ref)s 已补正并重新提交，请在受理期限内办理。") % {"ref": application.reference},
+        authority=True,
+    )
+    return application
+
+
+@transaction.atomic
+def submit_feedback(application, user, schema_version, data):
+    application = _locked(application)
+    event = _transition(application, user, Action.SUBMIT_FEEDBACK)
+    feedback = ReviewFeedback.objects.create(
+        application=application, schema_version=schema_version, data=data, submitted_by=user
+    )
+    documents.issue(application, DocumentKind.REVIEW_FEEDBACK, user, event, feedback=feedback)
+    notify(
+        application,
+        _("申请单位已提交许可申请 %(ref)s 的评审反馈表。") % {"ref": application.reference},
+        authority=True,
+        review_body=True,
+    )
+    return feedback
+
+
+# --- authority --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_correction(application, user, items, comment=""):
+    """补正告知: `items` is a list of dicts (target, key, label, page_number, comment), at least one."""
+    application = _locked(application)
+    if not items:
+        raise ValidationError(_("请至少选择一项需要补正的内容，并填写补正意见。"), code="no_items")
+    event = _transition(application, user, Action.REQUEST_CORRECTION, comment)
+    notice = CorrectionNotice.objects.create(
+        application=application, comment=comment, issued_by=user, values_before=dict(application.data)
+    )
+    CorrectionItem.objects.bulk_create(
+        CorrectionItem(notice=notice, sort_order=index, **item) for index, item in enumerate(items)
+    )
+    number = numbering.document_number(application.authority, DocumentKind.CORRECTION_NOTICE, timezone.localdate())
+    documents.issue(
+        application,
+        DocumentKind.CORRECTION_NOTICE,
+        user,
+        event,
+        number,
+        notice=notice,
+        correction_items=list(notice.items.all()),
+    )
+    notify(
+        application,
+        _("您的许可申请 %(ref)s 需要补正，请登录系统查看补正告知书并一次性补齐补正材料。")
+        % {"ref": application.reference},
+        applicant=True,
+        sms=True,
+    )
+    return notice
+
+
+@transaction.atomic
+def accept(application, user, review_body, comment=""):
+    """受理: the 受理决定书 names the entrusted review body and its contact details (§3.3.1)."""
+    application = _locked(application)
+    if review_body is None or review_body.kind != OrganisationKind.REVIEW_BODY:
+        raise ValidationError(_("请选择受委托的鉴定评审机构。"), code="no_review_body")
+    application.accepted_at = timezone.now()
+    application.review_body = review_body
+    event = _transition(application, user, Action.ACCEPT, comment)
+    number = numbering.document_number(application.authority, DocumentKind.ACCEPTANCE_DECISION, timezone.localdate())
+    documents.issue(application, DocumentKind.ACCEPTANCE_DECISION, user, event, number, review_body=review_body)
+    permissions.grant_review_body(application)
+    notify(
+        application,
+        _("您的许可申请 %(ref)s 已受理，鉴定评审机构：%(body)s。请查看受理决定书，并与评审机构协商鉴定评审时间。")
+        % {"ref": application.reference, "body": review_body.name},
+        applicant=True,
+        sms=True,
+    )
+    notify(
+        application,
+        _("%(authority)s委托贵单位对许可申请 %(ref)s（%(applicant)s）进行鉴定评审，请与申请单位协商评审时间。")
+        % {"authority": application.authority.name, "ref": application.reference, "applicant": application.applicant},
+        review_body=True,
+    )
+    return application
+
+
+@transaction.atomic
+def refuse_acceptance(application, user, reasons):
+    application = _locked(application)
+    if not reasons.strip():
+        raise ValidationError(_("请填写不予受理的理由。"), code="no_reasons")
+    application.decided_at = timezone.now()
+    event = _transition(application, user, Action.REFUSE_ACCEPTANCE, reasons)
+    number = numbering.document_number(
+        application.authority, DocumentKind.NON_ACCEPTANCE_DECISION, timezone.localdate()
+    )
+    documents.issue(application, DocumentKind.NON_ACCEPTANCE_DECISION, user, event, number, reasons=reasons)
+    notify(
+        application,
+        _("您的许可申请 %(ref)s 不予受理，请登录系统查看不予受理决定书。") % {"ref": application.reference},
+        applicant=True,
+        sms=True,
+    )
+    return application
+
+
+@transaction.atomic
+def approve(application, user, comment=""):
+    """准予许可: the licence (4 years) and its decision, both stored as PDFs."""
+    application = _locked(application)
+    issued_on = timezone.localdate()
+    application.decided_at = timezone.now()
+    event = _transition(application, user, Action.APPROVE, comment)
+    valid_until = _years_after(issued_on, LICENSE_VALIDITY_YEARS) - datetime.timedelta(days=1)
+    license = License.objects.create(
+        number=numbering.license_number(application, issued_on, valid_until),
+        application=application,
+        holder=application.applicant,
+        authority=application.authority,
+        items=[
+            {
+                "category": item.category,
+                "item_name": item.item_name,
+                "level_code": item.level_code,
+                "level_description": item.level_description,
+            }
+            for item in application.items.all()
+        ],
+        issued_on=issued_on,
+        valid_until=valid_until,
+    )
+    number = numbering.document_number(application.authority, DocumentKind.LICENSE_DECISION, issued_on)
+    documents.issue(application, DocumentKind.LICENSE_DECISION, user, event, number, license=license)
+    documents.issue(application, DocumentKind.LICENSE, user, event, license.number, license=license)
+    permissions.revoke_review_body(application)
+    notify(
+        application,
+        _("您的许可申请 %(ref)s 准予许可，许可证编号 %(number)s，有效期至 %(until)s。请登录系统下载许可证。")
+        % {"ref": application.reference, "number": license.number, "until": f"{valid_until:%Y-%m-%d}"},
+        applicant=True,
+        sms=True,
+    )
+    notify(application, _("许可申请 %(ref)s 已准予许可。") % {"ref": application.reference}, review_body=True)
+    return license
+
+
+def _years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def deny(application, user, reasons):
+    application = _locked(application)
+    if not reasons.strip():
+        raise ValidationError(_("请填写不予许可的理由。"), code="no_reasons")
+    application.decided_at = timezone.now()
+    event = _transition(application, user, Action.DENY, reasons)
+    number = numbering.document_number(application.authority, DocumentKind.DENIAL_DECISION, timezone.localdate())
+    documents.issue(application, DocumentKind.DENIAL_DECISION, user, event, number, reasons=reasons)
+    permissions.revoke_review_body(application)
+    notify(
+        application,
+        _("您的许可申请 %(ref)s 不予许可，请登录系统查看不予许可决定书。") % {"ref": application.reference},
+        applicant=True,
+        sms=True,
+    )
+    notify(application, _("许可申请 %(ref)s 不予许可。") % {"ref": application.reference}, review_body=True)
+    return application
+
+
+# --- review date (either party) ------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_review_dates(application, user, dates, comment=""):
+    """A proposal of one or more dates; it supersedes any open proposal."""
+    application = _locked(application)
+    dates = sorted(set(dates))
+    if not dates:
+        raise ValidationError(_("请至少提议一个鉴定评审日期。"), code="no_dates")
+    today = timezone.localdate()
+    if any(day <= today for day in dates):
+        raise ValidationError(_("提议的鉴定评审日期须晚于今天。"), code="past_date")
+    side = ProposalSide.REVIEW_BODY if is_review_body(application, user) else ProposalSide.APPLICANT
+    _transition(application, user, Action.PROPOSE_REVIEW_DATES, comment)
+    application.review_proposals.filter(status=ProposalStatus.OPEN).update(status=ProposalStatus.SUPERSEDED)
+    proposal = ReviewAppointment.objects.create(
+        application=application,
+        side=side,
+        proposed_by=user,
+        dates=[day.isoformat() for day in dates],
+        comment=comment,
+    )
+    listed = "、".join(f"{day:%Y-%m-%d}" for day in dates)
+    if side == ProposalSide.REVIEW_BODY:
+        notify(
+            application,
+            _("鉴定评审机构提议许可申请 %(ref)s 的鉴定评审日期：%(dates)s，请登录系统确认或另行提议。")
+            % {"ref": application.reference, "dates": listed},
+            applicant=True,
+            sms=True,
+        )
+    else:
+        notify(
+            application,
+            _("申请单位提议许可申请 %(ref)s 的鉴定评审日期：%(dates)s，请确认或另行提议。")
+            % {"ref": application.reference, "dates": listed},
+            review_body=True,
+        )
+    return proposal
+
+
+@transaction.atomic
+def agree_review_date(application, user, day):
+    """The other party confirms one of the open proposal's dates."""
+    application = _locked(application)
+    proposal = application.open_proposal()
+    if proposal is not None and day.isoformat() not in proposal.dates:
+        raise ValidationError(_("请从提议的日期中选择一个。"), code="not_proposed")
+    _transition(application, user, Action.AGREE_REVIEW_DATE, f"{day:%Y-%m-%d}")
+    proposal.status = ProposalStatus.AGREED
+    proposal.agreed_date = day
+    proposal.answered_by = user
+    proposal.save(update_fields=["status", "agreed_date", "answered_by"])
+    application.review_date = day
+    application.save(update_fields=["review_date"])
+    notify(
+        application,
+        _("许可申请 %(ref)s 的鉴定评审日期已确定：%(day)s。")
+        % {"ref": application.reference, "day": f"{day:%Y-%m-%d}"},
+        applicant=True,
+        authority=True,
+        review_body=True,
+        exclude=user,
+    )
+    return application
+
+
+# --- review body ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_review_report(application, user, *, reviewed_from, reviewed_to, conclusion, summary, report_file, materials):
+    """评审报告: its conclusion, the report file and the other materials (already checked uploads:
+    a list of (UploadedFile, content_type))."""
+    application = _locked(application)
+    if reviewed_to < reviewed_from:
+        raise ValidationError(_("评审结束日期不能早于开始日期。"), code="dates")
+    _transition(application, user, Action.SUBMIT_REVIEW_REPORT, summary)
+    report = ReviewReport.objects.create(
+        application=application,
+        review_body=application.review_body,
+        reviewed_from=reviewed_from,
+        reviewed_to=reviewed_to,
+        conclusion=conclusion,
+        summary=summary,
+        submitted_by=user,
+    )
+    for kind, (uploaded, content_type) in [(ReviewFileKind.REPORT, report_file)] + [
+        (ReviewFileKind.MATERIAL, material) for material in materials
+    ]:
+        ReviewFile.objects.create(
+            report=report,
+            kind=kind,
+            file=uploaded,
+            original_name=uploaded.name[:200],
+            content_type=content_type,
+            size=uploaded.size,
+        )
+    notify(
+        application,
+        _("鉴定评审机构已提交许可申请 %(ref)s 的评审报告（结论：%(conclusion)s），请在审查发证期限内作出决定。")
+        % {"ref": application.reference, "conclusion": report.get_conclusion_display()},
+        authority=True,
+    )
+    notify(
+        application,
+        _("您的许可申请 %(ref)s 已完成鉴定评审，请登录系统填写评审反馈表。") % {"ref": application.reference},
+        applicant=True,
+    )
+    return report

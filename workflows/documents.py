@@ -1,0 +1,43 @@
+"""Issuing documents: render once through the one PDF helper, store, never change.
+
+Each document kind has its template at templates/pdf/documents/<kind>.html; the context always
+holds `application`, `items`, `document` (kind label, number, issued date), the authority and
+the applicant, plus what the kind needs (the correction notice, the review body, the reasons,
+the licence, the feedback). A rendering failure raises, and the action's transaction rolls back
+with it: no decision without its document.
+"""
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from forms_config.pdf import render_pdf
+
+from .models import Document, DocumentKind
+
+
+def template_for(kind):
+    return f"pdf/documents/{kind}.html"
+
+
+def issue(application, kind, user, event=None, number="", **context):
+    issued_on = timezone.localdate()
+    context = {
+        "application": application,
+        "items": list(application.items.all()),
+        "applicant": application.applicant,
+        "authority": application.authority,
+        "document": {"kind": DocumentKind(kind).label, "number": number, "issued_on": issued_on},
+        **context,
+    }
+    content = render_pdf(template_for(kind), context)
+    document = Document(
+        application=application,
+        kind=kind,
+        number=number,
+        issued_by=user,
+        event=event,
+        sha256=Document.digest(content),
+    )
+    document.file.save(f"{kind}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document

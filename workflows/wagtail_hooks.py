@@ -1,0 +1,18 @@
+"""Wagtail admin wiring for workflows."""
+
+from wagtail import hooks
+
+from .calendar_admin import CalendarDayViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_calendar_day_viewset():
+    # 工作日历, under 设置: the holidays and 调休 days behind statutory deadlines.
+    return CalendarDayViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_application_viewset():
+    from .staff_admin import ApplicationViewSet
+
+    return ApplicationViewSet()
