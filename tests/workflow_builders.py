@@ -67,7 +67,9 @@ def make_parties(catalogue):
         kind="authority",
         defaults={"name": "江苏省市场监督管理局"},
     )
-    csei = OrganisationFactory(review_body=True, name="中国特种设备检测研究院", contact_name="刘评审", contact_phone="010-12345678")
+    csei = OrganisationFactory(
+        review_body=True, name="中国特种设备检测研究院", contact_name="刘评审", contact_phone="010-12345678"
+    )
     other_body = OrganisationFactory(review_body=True, name="江苏省特种设备安全监督检验研究院")
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     staff_group, _created = Group.objects.get_or_create(name="审批机关工作人员")
@@ -121,7 +123,13 @@ def future(days):
 
 def correction_items():
     return [
-        {"target": "field", "key": "fa_ding_dai_biao_ren", "label": "法定代表人", "page_number": 1, "comment": "与营业执照不一致"},
+        {
+            "target": "field",
+            "key": "fa_ding_dai_biao_ren",
+            "label": "法定代表人",
+            "page_number": 1,
+            "comment": "与营业执照不一致",
+        },
     ]
 
 
