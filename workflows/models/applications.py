@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+from guardian.core import ObjectPermissionChecker
 
 
 class ApplicationState(models.TextChoices):
@@ -43,16 +44,31 @@ AUTHORITY_PERM = "workflows.process_application"  # the authority, from submissi
 REVIEW_BODY_PERM = "workflows.review_application"  # the entrusted review body, from acceptance on
 
 
+def _perms(application, user):
+    """The user's guardian permissions on the application, read once per user and state.
+
+    A page asks about a dozen transitions at once; guardian's backend would query twice for each
+    `has_perm`. Grants and revocations only happen together with a change of state, so the
+    state is part of the key and a cached answer never outlives them."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = application.__dict__.setdefault("_perm_cache", {})
+    key = (user.pk, application.state)
+    if key not in cache:
+        cache[key] = frozenset(ObjectPermissionChecker(user).get_perms(application))
+    return cache[key]
+
+
 def is_applicant(application, user):
-    return user.has_perm(APPLICANT_PERM, application)
+    return APPLICANT_PERM.partition(".")[2] in _perms(application, user)
 
 
 def is_authority(application, user):
-    return user.has_perm(AUTHORITY_PERM, application)
+    return AUTHORITY_PERM.partition(".")[2] in _perms(application, user)
 
 
 def is_review_body(application, user):
-    return user.has_perm(REVIEW_BODY_PERM, application)
+    return REVIEW_BODY_PERM.partition(".")[2] in _perms(application, user)
 
 
 def _has_items(application):
