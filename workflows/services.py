@@ -89,6 +89,10 @@ def _ensure_draft(application):
         raise ValidationError(_("该申请已提交，不能再修改。"), code="not_draft")
 
 
+def _ensure_draft_field(application, spec):
+    _ensure_draft(application)
+
+
 def save_values(application, values, current_page=None):
     """Store raw values (valid or not: nothing typed is lost) for the given keys."""
     _ensure_draft(application)
@@ -102,15 +106,20 @@ def save_values(application, values, current_page=None):
 
 
 @transaction.atomic
-def attach_files(application, spec, uploaded_files, removed_ids, user):
+def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=None, keep_ids=()):
     """Add uploads to and remove files from the file field `spec`, and save the field's list of
-    file references; returns the messages for files that were refused."""
-    _ensure_draft(application)
+    file references; returns the messages for files that were refused.
+
+    `allowed(application, spec)` raises ValidationError when the field may not be changed now
+    (default: only drafts). Removed files whose ids are in `keep_ids` leave the field's list but
+    keep their file: a correction must not destroy what was submitted (see workflows.correction)."""
+    (allowed or _ensure_draft_field)(application, spec)
     field_type = spec.field_type
     max_files = field_type.max_files(spec.value)
     removed = {str(i) for i in removed_ids if _is_uuid(i)}
     current = [ref for ref in (application.data.get(spec.key) or []) if ref.get("id") not in removed]
-    for attachment in application.attachments.filter(field_key=spec.key, uuid__in=removed):
+    kept = {str(i) for i in keep_ids}
+    for attachment in application.attachments.filter(field_key=spec.key, uuid__in=removed - kept):
         attachment.file.delete(save=False)  # the private file too, not only its row
         attachment.delete()
     errors = []
