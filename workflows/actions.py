@@ -22,7 +22,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import OrganisationKind
 
-from . import deadlines, documents, numbering, permissions
+from . import deadlines, documents, numbering, permissions, printing
 from .models import (
     Action,
     Application,
@@ -191,7 +191,9 @@ def submit_feedback(application, user, schema_version, data):
     feedback = ReviewFeedback.objects.create(
         application=application, schema_version=schema_version, data=data, submitted_by=user
     )
-    documents.issue(application, DocumentKind.REVIEW_FEEDBACK, user, event, feedback=feedback)
+    # The answers print like the application form does: the frozen form's visible pages and fields.
+    pages = printing.printed_form(schema_version.parsed, data)
+    documents.issue(application, DocumentKind.REVIEW_FEEDBACK, user, event, feedback=feedback, pages=pages)
     notify(
         application,
         _("申请单位已提交许可申请 %(ref)s 的评审反馈表。") % {"ref": application.reference},

@@ -7,8 +7,9 @@ the licence, the feedback). A rendering failure raises, and the action's transac
 with it: no decision without its document.
 """
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forms_config.pdf import render_pdf
 
@@ -29,7 +30,10 @@ def issue(application, kind, user, event=None, number="", **context):
         "document": {"kind": DocumentKind(kind).label, "number": number, "issued_on": issued_on},
         **context,
     }
-    content = render_pdf(template_for(kind), context)
+    # An issued document is the authority's official text, in Chinese, whatever language the
+    # officer's screen happens to use (DOMAIN.md "Documents").
+    with translation.override(settings.LANGUAGE_CODE):
+        content = render_pdf(template_for(kind), context)
     document = Document(
         application=application,
         kind=kind,

@@ -1,5 +1,8 @@
 """Printing the 许可申请书: one page of the form or the whole of it, as PDF bytes.
 
+`printed_form` turns any frozen form and its values into printable pages; the 评审反馈表
+(templates/pdf/documents/review_feedback.html) is printed from it too.
+
 What is printed comes from the application's frozen form version and its stored raw values, so a
 printout always matches what the applicant filled against, whatever editors changed since. Only
 pages and fields whose display conditions hold are printed, in the form's order.
@@ -95,10 +98,15 @@ def printed_page(schema, page, data):
     return PrintedPage(page.number, page.title, page.intro, fields)
 
 
-def printed_pages(application):
-    schema = application.schema_version.parsed
-    data = application.data or {}
+def printed_form(schema, data):
+    """Every visible page of any frozen form (`schema`, a forms_config.schema.Schema) with the raw
+    values `data`: the 许可申请书, and the 评审反馈表 the review_feedback document prints."""
+    data = data or {}
     return [printed_page(schema, page, data) for page in schema.visible_pages(data)]
+
+
+def printed_pages(application):
+    return printed_form(application.schema_version.parsed, application.data)
 
 
 def application_context(application):

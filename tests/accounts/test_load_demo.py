@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from wagtail.models import Page, Site
 
+from accounts.management.commands import load_demo
 from accounts.management.commands.load_demo import DEMO_PASSWORD
 from accounts.models import (
     ApprovalStatus,
@@ -21,6 +22,19 @@ from accounts.models import (
 )
 from accounts.validators import validate_credit_code, validate_id_number, validate_mobile
 from cms.models import HomePage
+from forms_config.demo_feedback_form import DEMO_FEEDBACK_FORM_TITLE
+from forms_config.models import ApplicationFormSchema, FormSchemaVersion
+from workflows.actions import available_actions
+from workflows.models import (
+    Action,
+    Application,
+    ApplicationState,
+    Document,
+    DocumentKind,
+    ProposalSide,
+    ProposalStatus,
+    WorkflowSettings,
+)
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -37,6 +51,14 @@ STAFF = {
 def demo_output():
     """Run the command twice, as `make run` does on every start; return the second run's output."""
     call_command("load_demo", force=True, stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def first_output():
+    """One run on an empty database, as after the first `migrate`; its output."""
     out = StringIO()
     call_command("load_demo", force=True, stdout=out)
     return out.getvalue()
@@ -74,11 +96,19 @@ def test_review_bodies(demo_output):
     assert not ReviewBody.objects.filter(region__isnull=True).exists()
 
 
+def counts():
+    return [
+        model.objects.count()
+        for model in (Organisation, User, Group, Page, ApplicationFormSchema, Application, Document)
+    ]
+
+
 def test_running_twice_changes_nothing(demo_output):
-    counts = (Organisation.objects.count(), User.objects.count(), Group.objects.count(), Page.objects.count())
+    before = counts()
     call_command("load_demo", force=True, stdout=StringIO())
-    assert counts == (Organisation.objects.count(), User.objects.count(), Group.objects.count(), Page.objects.count())
+    assert counts() == before
     assert User.objects.count() == 8
+    assert Application.objects.count() == 3
 
 
 def test_one_user_per_role_each_in_its_organisation_group(demo_output):
@@ -150,3 +180,98 @@ def test_refuses_to_run_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo", stdout=StringIO())
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_the_feedback_form_is_published_and_set(demo_output):
+    form = WorkflowSettings.load().feedback_form
+    assert form is not None and form.title == DEMO_FEEDBACK_FORM_TITLE and form.live
+    schema = FormSchemaVersion.objects.freeze(form).parsed
+    labels = {spec.label for spec in schema.fields_by_key.values()}
+    assert {"评审组是否按时到场", "评审人员工作作风", "意见和建议", "填表人", "联系电话"} <= labels
+    assert schema.fields_by_key["conduct"].value["choices"] == ["满意", "基本满意", "不满意"]
+    assert not schema.fields_by_key["suggestions"].value["required"]
+    answers = {
+        "arrived_on_time": "是",
+        "followed_rules": "是",
+        "conduct": "满意",
+        "misconduct": "否",
+        "overall": "满意",
+        "respondent_name": "李华",
+        "respondent_phone": "13800000002",
+    }
+    assert schema.problems(answers) == []
+    # A violation reported needs its details.
+    assert [spec.key for _page, spec, _messages in schema.problems({**answers, "misconduct": "是"})] == [
+        "misconduct_details"
+    ]
+
+
+def test_an_editors_choice_of_feedback_form_is_kept(demo_output):
+    own = ApplicationFormSchema.objects.create(title="本局评审反馈表", pages=[])
+    settings_row = WorkflowSettings.load()
+    settings_row.feedback_form = own
+    settings_row.save()
+    call_command("load_demo", force=True, stdout=StringIO())
+    assert WorkflowSettings.load().feedback_form == own
+
+
+def demo_applications():
+    enterprise = Organisation.objects.get(name="北京示范锅炉制造有限公司")
+    return {a.state: a for a in Application.objects.filter(applicant=enterprise).order_by("pk")}
+
+
+def test_the_demo_enterprise_has_an_application_waiting_for_each_role(first_output):
+    users = {name: User.objects.get(username=name) for name in ("demo_enterprise", "bj_staff", "csei_staff")}
+    applications = demo_applications()
+    assert set(applications) == {ApplicationState.SUBMITTED, ApplicationState.ACCEPTED, ApplicationState.APPROVED}
+    for application in applications.values():
+        assert application.authority.name == "北京市市场监督管理局"
+        assert application.reference and application.reference in first_output
+        assert application.schema_version.parsed.problems(application.data) == []
+        assert application.attachments.count() == 2  # 场地证明 and 质量手册
+
+    # bj_staff: accept the submitted one (or ask for corrections, or refuse).
+    submitted = applications[ApplicationState.SUBMITTED]
+    assert Action.ACCEPT in available_actions(submitted, users["bj_staff"])
+    assert Action.REQUEST_CORRECTION in available_actions(submitted, users["bj_staff"])
+
+    # demo_enterprise: confirm the date csei proposed for the accepted one.
+    accepted = applications[ApplicationState.ACCEPTED]
+    assert accepted.review_body.name == "中国特种设备检测研究院"
+    proposal = accepted.open_proposal()
+    assert proposal.side == ProposalSide.REVIEW_BODY and proposal.status == ProposalStatus.OPEN
+    assert Action.AGREE_REVIEW_DATE in available_actions(accepted, users["demo_enterprise"])
+    assert Action.PROPOSE_REVIEW_DATES in available_actions(accepted, users["csei_staff"])
+    assert accepted.documents.get().kind == DocumentKind.ACCEPTANCE_DECISION
+
+    # The approved one: a licence of Beijing for four years, its documents, the feedback form to fill.
+    approved = applications[ApplicationState.APPROVED]
+    license = approved.license
+    assert license.number in first_output and license.number.startswith("TS211")
+    assert (license.valid_until - license.issued_on).days in (1460, 1461)
+    assert set(approved.documents.values_list("kind", flat=True)) == {
+        DocumentKind.ACCEPTANCE_DECISION,
+        DocumentKind.LICENSE_DECISION,
+        DocumentKind.LICENSE,
+    }
+    assert approved.review_report.conclusion == "qualified"
+    assert Action.SUBMIT_FEEDBACK in available_actions(approved, users["demo_enterprise"])
+    # The later ones add items to the licence the first one got.
+    assert accepted.data["application_type"] == submitted.data["application_type"] == "增项"
+    assert accepted.data["existing_license_number"] == license.number
+
+
+def test_no_second_set_once_the_enterprise_has_applied(demo_output):
+    assert "演示企业已有提交过的许可申请" in demo_output
+    demo_applications()[ApplicationState.SUBMITTED]  # still there, not doubled
+    assert Application.objects.count() == 3
+
+
+def test_a_demo_application_the_catalogue_cannot_carry_is_left_out(monkeypatch):
+    monkeypatch.setattr(load_demo, "DEMO_ACCEPTED_LEVEL", ("no-such-item", "B"))
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    assert "演示企业的许可申请 2 份" in out.getvalue()
+    assert "演示申请未能添加：许可目录中没有已发布的“no-such-item”B级别" in out.getvalue()
+    assert set(demo_applications()) == {ApplicationState.SUBMITTED, ApplicationState.APPROVED}
+    assert not Application.objects.filter(state=ApplicationState.DRAFT).exists()

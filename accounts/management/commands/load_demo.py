@@ -5,20 +5,32 @@ market-regulation bureau per province, DOMAIN.md), the review bodies are four re
 institutes, and the applicants and staff are demo accounts sharing one published password.
 Everything is looked up by a natural key and updated in place, so running the command again
 repairs the demo data instead of duplicating it. The portal content (the licence catalogue, its
-application form, the operating guide and the home page's service entries, from cms/demo.py and
-forms_config/demo_form.py) is the exception: it belongs to the editors, so a run only adds what is
-missing and never overwrites their changes.
+application form, the review feedback form, the operating guide and the home page's service entries,
+from cms/demo.py, forms_config/demo_form.py and forms_config/demo_feedback_form.py) is the exception:
+it belongs to the editors, so a run only adds what is missing and never overwrites their changes.
+
+So that every role finds work on first login, the demo enterprise gets three applications, driven
+through the real services and actions (never by setting a state): one submitted (waiting for
+bj_staff), one accepted with csei as review body and csei's proposal of review dates open (waiting
+for demo_enterprise), and one approved with its licence (its 评审反馈表 still to fill). They are
+made once: a run finds the enterprise's submitted applications and leaves them alone.
 """
 
 import datetime
+import functools
+import io
 import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
@@ -37,7 +49,12 @@ from accounts.models import (
 from accounts.validators import org_code_check_char, ric_check_char, uscc_check_char
 from cms import demo as cms_demo
 from cms.models import HomePage, LicenseItemPage, LicenseLevel
+from forms_config.demo_feedback_form import build_demo_feedback_form
 from forms_config.demo_form import build_demo_form
+from forms_config.pdf import cjk_font
+from workflows import actions, services
+from workflows.models import Application, ApplicationState, ReviewConclusion, WorkflowSettings
+from workflows.working_days import add_working_days
 
 # Only the demo accounts below use it; it passes PasswordComplexityValidator (seed 1.3).
 DEMO_PASSWORD = "Demo@2026pass"
@@ -73,6 +90,20 @@ HOME_INTRO = (
 )
 
 
+# The demo enterprise makes boilers in Beijing. Its applications are for provincial levels of the
+# demo catalogue (cms/demo_catalogue.py), so 北京市市场监督管理局 decides them and bj_staff sees them.
+DEMO_APPLICANT = "demo_enterprise"
+DEMO_OFFICER = "bj_staff"
+DEMO_REVIEWER = "csei_staff"
+DEMO_APPROVED_LEVEL = ("boiler-manufacture", "B")
+DEMO_ACCEPTED_LEVEL = ("boiler-installation", "B")
+DEMO_SUBMITTED_LEVEL = ("pressure-vessel-manufacture-fixed", "D")
+
+
+class DemoSkipped(Exception):
+    """A demo application the current catalogue or forms cannot carry (an editor changed them)."""
+
+
 def make_uscc(registration_prefix, org_body):
     """A valid 18-character code: registration authority, type and region, then the org code."""
     head = registration_prefix + org_body + org_code_check_char(org_body)
@@ -82,6 +113,74 @@ def make_uscc(registration_prefix, org_body):
 def make_id_number(region_code, birth_date, sequence):
     body = f"{region_code}{birth_date:%Y%m%d}{sequence:03d}"
     return body + ric_check_char(body)
+
+
+@functools.cache
+def demo_pdf(title, lines=()):
+    """A one-page PDF standing in for an uploaded document (质量手册, 评审报告, ...).
+
+    Drawn with reportlab, which xhtml2pdf brings, in the documents' CJK font so it reads as a
+    document when opened. `invariant` leaves out the creation date: every run makes the same bytes,
+    so each is drawn once (embedding the font's glyphs is the slow part)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font = cjk_font().name
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    page.setTitle(title)
+    page.setFont(font, 18)
+    page.drawString(72, 760, title)
+    page.setFont(font, 11)
+    for index, line in enumerate(["演示文件，内容仅供试用系统。", *lines]):
+        page.drawString(72, 730 - 18 * index, line)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def demo_application_values(application_type, license_number, today):
+    """What the demo enterprise fills in on the demo application form (forms_config/demo_form.py)
+    beyond what its account prefills; keys the form does not have are ignored by save_values."""
+    return {
+        "production_address": "北京市朝阳区示范工业园8号",
+        "legal_representative": "张建国",
+        "postcode": "100020",
+        "application_type": application_type,
+        "existing_license_number": license_number,
+        "technical_staff": [
+            {
+                "name": "王建军",
+                "id_number": make_id_number("110105", datetime.date(1976, 4, 12), 215),
+                "certificate_number": "GLZZ-2022-0316",
+                "certificate_valid_until": "2027-06-30",
+            },
+            {
+                "name": "刘芳",
+                "id_number": make_id_number("110105", datetime.date(1988, 9, 3), 326),
+                "certificate_number": "HG-2023-1088",
+                "certificate_valid_until": "2027-09-30",
+            },
+            {
+                "name": "陈志强",
+                "id_number": make_id_number("110108", datetime.date(1982, 1, 25), 417),
+                "certificate_number": "RT-II-2024-0452",
+                "certificate_valid_until": "2028-12-31",
+            },
+        ],
+        "technical_staff_count": "12",
+        "certified_worker_count": "36",
+        "production_equipment": [
+            {"name": "数控卷板机", "model": "W11S-40×3000", "quantity": "1"},
+            {"name": "埋弧自动焊机", "model": "MZ-1250", "quantity": "4"},
+            {"name": "X射线探伤机", "model": "XXG-3005", "quantity": "2"},
+        ],
+        "site_area": "3200",
+        "qms_version": "第2版，2026年1月1日实施",
+        "quality_engineer": "赵德明",
+        "declaration": True,
+        "declaration_date": today.isoformat(),
+    }
 
 
 def display_width(text):
@@ -113,13 +212,22 @@ class Command(BaseCommand):
                 "load_demo 会创建密码公开的演示账号，只能在 DEBUG 开启的本地环境运行（测试可加 --force）。"
             )
 
-        with transaction.atomic():
+        # The demo applications notify their parties like real ones do. The in-app messages are
+        # the point; e-mails and SMS about made-up events must not leave the machine.
+        quiet = override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            SMS_BACKEND="accounts.sms.backends.locmem.LocmemBackend",
+        )
+        with quiet, transaction.atomic():
             samr, provincial = self.load_authorities()
             review_bodies = self.load_review_bodies()
             groups = self.load_staff_groups()
             home = self.load_home_page()
             missing_field_types = self.load_portal_content(home)
             logins = self.load_accounts(samr, provincial["110000"], review_bodies[CSEI_NAME], groups)
+            demo_applications, demo_warnings = self.load_demo_applications(
+                provincial["110000"], review_bodies[CSEI_NAME]
+            )
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -128,8 +236,16 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"许可目录 {LicenseItemPage.objects.count()} 个许可项目、{LicenseLevel.objects.count()} 个级别/参数，"
-            "申请书表单 1 份，操作指南 1 篇。"
+            "申请书表单 1 份，评审反馈表 1 份，操作指南 1 篇。"
         )
+        if demo_applications is None:
+            self.stdout.write("演示企业已有提交过的许可申请，未再添加演示申请。")
+        else:
+            self.stdout.write(f"演示企业的许可申请 {len(demo_applications)} 份：")
+            for line in demo_applications:
+                self.stdout.write(f"  {line}")
+        for warning in demo_warnings:
+            self.stdout.write(self.style.WARNING(f"演示申请未能添加：{warning}"))
         if missing_field_types:
             self.stdout.write(
                 self.style.WARNING(
@@ -238,7 +354,13 @@ class Command(BaseCommand):
         catalogue, _created = cms_demo.build_catalogue(home, form)
         guide = cms_demo.build_guide(home)
         cms_demo.build_home_services(home, catalogue, guide)
-        return missing_field_types
+        feedback_form, missing_feedback_types = build_demo_feedback_form()
+        # Only when unset: which form applicants fill is the editors' setting once they chose one.
+        workflow_settings = WorkflowSettings.load()
+        if workflow_settings.feedback_form_id is None:
+            workflow_settings.feedback_form = feedback_form
+            workflow_settings.save(update_fields=["feedback_form"])
+        return sorted(set(missing_field_types) | set(missing_feedback_types))
 
     # --- accounts --------------------------------------------------------------------------
 
@@ -378,6 +500,104 @@ class Command(BaseCommand):
             ("editor", _("内容编辑"), admin_url),
             ("admin", _("超级管理员"), admin_url),
         ]
+
+    # --- demo applications ---------------------------------------------------------------
+
+    def load_demo_applications(self, beijing, csei):
+        """The demo enterprise's applications in three states, made through the services and
+        actions as the users would make them. Returns (summary lines, warnings); the lines are
+        None when the enterprise has submitted applications already (an earlier run, or a person
+        trying the demo), so a run never adds a second set."""
+        User = get_user_model()
+        applicant = User.objects.get(username=DEMO_APPLICANT)
+        officer = User.objects.get(username=DEMO_OFFICER)
+        reviewer = User.objects.get(username=DEMO_REVIEWER)
+        submitted = Application.objects.filter(applicant=applicant.organisation).exclude(state=ApplicationState.DRAFT)
+        if submitted.exists():
+            return None, []
+
+        today = timezone.localdate()
+        # Proposed dates must lie ahead; working days, as a review body would offer them.
+        review_days = [add_working_days(today, 7), add_working_days(today, 8)]
+        lines, warnings = [], []
+
+        def approved():
+            application = self.submit_demo_application(applicant, beijing, DEMO_APPROVED_LEVEL, "新申请", "")
+            actions.accept(application, officer, csei, "申请材料齐全，符合法定形式。")
+            actions.propose_review_dates(application, reviewer, review_days, "评审组拟于上述日期到场开展鉴定评审。")
+            actions.agree_review_date(application, applicant, review_days[0])
+            report = demo_pdf("鉴定评审报告", (f"申请编号：{application.reference}", "评审结论：符合条件"))
+            actions.submit_review_report(
+                application,
+                reviewer,
+                reviewed_from=review_days[0],
+                reviewed_to=review_days[1],
+                conclusion=ReviewConclusion.QUALIFIED,
+                summary="资源条件、质量保证体系的建立与实施和试制产品均符合许可条件。",
+                report_file=(SimpleUploadedFile("鉴定评审报告.pdf", report, "application/pdf"), "application/pdf"),
+                materials=[],
+            )
+            license = actions.approve(application, officer, "经审查，符合许可条件，准予许可。")
+            lines.append(
+                f"{application.reference} 准予许可，许可证 {license.number}（{DEMO_APPLICANT} 可填写评审反馈表）"
+            )
+            return license
+
+        license = self.demo_step(warnings, approved)
+        # Further items for a licence holder are an 增项 (forms_config/demo_form.py).
+        application_type, license_number = ("增项", license.number) if license else ("新申请", "")
+
+        def accepted():
+            application = self.submit_demo_application(
+                applicant, beijing, DEMO_ACCEPTED_LEVEL, application_type, license_number
+            )
+            actions.accept(application, officer, csei, "申请材料齐全，符合法定形式。")
+            actions.propose_review_dates(application, reviewer, review_days, "评审组拟于上述日期到场开展鉴定评审。")
+            lines.append(f"{application.reference} 已受理，{csei.name}提议了鉴定评审日期（待 {DEMO_APPLICANT} 确认）")
+
+        def waiting():
+            application = self.submit_demo_application(
+                applicant, beijing, DEMO_SUBMITTED_LEVEL, application_type, license_number
+            )
+            lines.append(f"{application.reference} 已提交（待 {DEMO_OFFICER} 受理）")
+
+        self.demo_step(warnings, accepted)
+        self.demo_step(warnings, waiting)
+        return lines, warnings
+
+    def demo_step(self, warnings, make):
+        """`make()` in a savepoint: a demo application the catalogue or forms as editors left them
+        cannot carry is rolled back and reported instead of failing the whole run."""
+        try:
+            with transaction.atomic():
+                return make()
+        except services.IncompleteApplication as error:
+            labels = "、".join(spec.label for _page, spec, _messages in error.problems)
+            warnings.append(f"申请书表单有演示数据未填写的内容（{labels}）")
+        except (DemoSkipped, ValidationError) as error:
+            warnings.append("；".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        return None
+
+    def submit_demo_application(self, applicant, beijing, level_key, application_type, license_number):
+        slug, code = level_key
+        level = LicenseLevel.objects.filter(item__slug=slug, item__live=True, code=code).first()
+        if level is None:
+            raise DemoSkipped(f"许可目录中没有已发布的“{slug}”{code}级别")
+        draft = services.start_application(applicant, [level.pk])
+        if draft.authority_id != beijing.pk:
+            raise DemoSkipped(f"{level} 不由{beijing.name}审批")
+        today = timezone.localdate()
+        services.save_values(draft, demo_application_values(application_type, license_number, today))
+        schema = draft.schema_version.parsed
+        for spec in schema.fields_by_key.values():
+            if spec.accepts_uploads and not draft.data.get(spec.key) and schema.field_visible(spec, draft.data):
+                upload = SimpleUploadedFile(
+                    f"{spec.label}.pdf", demo_pdf(spec.label, (applicant.organisation.name,)), "application/pdf"
+                )
+                errors = services.attach_files(draft, spec, [upload], [], applicant)
+                if errors:
+                    raise DemoSkipped("；".join(errors))
+        return services.submit_application(draft, applicant)
 
     @property
     def base_url(self):
