@@ -231,7 +231,8 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
     # Autosave: typed, not submitted, still there after leaving by a link.
     page.locator('[name="f-site_area"]').fill("3600")
     page.locator("#autosave-status", has_text="已自动保存").wait_for()
-    application = Application.objects.get()
+    # The demo enterprise's own demo applications are submitted already; this one is the draft.
+    application = Application.objects.get(state="draft")
     page_4 = f"{base}/applications/{application.uuid}/pages/4/"
 
     # The session ends while typing: the value waits in the browser and comes back after login.
@@ -271,7 +272,7 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
     page.get_by_role("button", name="提交").click()
 
     page.get_by_text("提交成功").wait_for()
-    submitted = Application.objects.get()
+    submitted = Application.objects.get(pk=application.pk)
     assert submitted.state == "submitted" and submitted.reference in page.content()
     assert submitted.data["site_area"] == "3700" and len(submitted.data["site_proof"]) == 2
     context.close()
@@ -343,3 +344,220 @@ def test_table_rows_are_added_and_deleted(page, live_server, regions):
         {"name": "李四", "id_number": make_id_number(2)},
         {"name": "王五", "id_number": make_id_number(3)},
     ]
+
+
+# ----- the whole process across the three roles (issue 4) -----
+
+
+def _pdf_text(body):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() for p in PdfReader(BytesIO(body)).pages)
+
+
+def _role_page(browser, base, username, staff=False):
+    """A browser context of its own for one role, logged in through the real login page: the
+    portal's for applicants, the Wagtail admin's for staff."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(base + ("/admin/login/" if staff else "/accounts/login/"))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    if staff:
+        page.locator("button[type=submit]").click()
+        page.wait_for_url(base + "/admin/")
+    else:
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("heading", name="我的办事").wait_for()
+    return page
+
+
+def _staff_action(page, label):
+    """On the staff detail page: the action's button in the 办理 section."""
+    page.locator(".licensing-actions").get_by_role("link", name=label, exact=True).click()
+    page.locator("#header-title", has_text=label).wait_for()
+
+
+def test_application_goes_from_submission_through_correction_and_review_to_a_downloaded_licence(
+    browser, live_server, regions, tmp_path
+):
+    """Issue 4 end to end in three browser contexts (applicant, authority, review body): submit →
+    补正 → resubmit → 受理 → dates agreed → 评审报告 → 评审反馈表 → 准予许可 → the licence PDF."""
+    from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema
+    from tests.builders import page as form_page
+    from tests.workflow_builders import fill_completely, future, make_parties
+    from workflows.models import Application, License, WorkflowSettings
+
+    catalogue = make_catalogue()
+    parties = make_parties(catalogue)
+    feedback_form = make_form_schema(
+        [
+            form_page(
+                "评审组工作情况",
+                "work",
+                [
+                    field("radio", "总体评价", "overall", choices=["满意", "基本满意", "不满意"]),
+                    field("singleline", "填表人", "respondent"),
+                ],
+            )
+        ],
+        title="鉴定评审反馈表",
+    )
+    workflow_settings = WorkflowSettings.load()
+    workflow_settings.feedback_form = feedback_form
+    workflow_settings.save()
+    draft = fill_completely(ApplicationFactory(user=parties.applicant, levels=[catalogue["D"]]))
+    body = parties.review_body_org
+
+    def state():
+        return Application.objects.get(pk=draft.pk).state
+
+    base = live_server.url
+    applicant = _role_page(browser, base, parties.applicant.username)
+
+    # The applicant submits the prepared draft on the check page.
+    applicant.goto(base + "/applications/")
+    applicant.get_by_role("link", name="继续填写").click()
+    applicant.get_by_role("button", name="核对并提交").first.click()
+    applicant.get_by_role("heading", name="核对并提交").wait_for()
+    applicant.get_by_text("申请书各页均已填写完整").wait_for()
+    applicant.get_by_role("button", name="提交", exact=True).click()
+    applicant.get_by_text("提交成功").wait_for()
+    assert state() == "submitted"
+    reference = Application.objects.get(pk=draft.pk).reference
+    detail = applicant.url
+    assert detail.endswith(f"/applications/{draft.uuid}/")
+
+    # 1. The authority finds it in its queue and issues a 补正告知书 for one field.
+    authority = _role_page(browser, base, parties.authority.username, staff=True)
+    authority.goto(base + "/admin/licensing/")
+    authority.get_by_role("link", name=reference).click()
+    authority.get_by_role("heading", name="办理", exact=True).wait_for()
+    staff_detail = authority.url
+    _staff_action(authority, "补正告知")
+    authority.get_by_label("法定代表人").check()
+    authority.locator('[name="comment-field-fa_ding_dai_biao_ren"]').fill("与营业执照不一致")
+    authority.get_by_label("补正说明").fill("请一次性补正")
+    authority.get_by_role("button", name="发出补正告知书").click()
+    authority.get_by_text("补正告知书已签发").wait_for()
+    assert authority.url == staff_detail
+    assert state() == "correction_requested"
+
+    # 2. The applicant sees the notice, corrects the flagged field and resubmits.
+    applicant.goto(detail)
+    assert applicant.locator("#state").inner_text() == "待补正"
+    applicant.get_by_text("与营业执照不一致").wait_for()
+    applicant.get_by_role("link", name="补齐补正").click()
+    applicant.get_by_role("heading", name="补齐补正").wait_for()
+    # Only the flagged field can be changed.
+    assert applicant.locator('[name="f-quality_system"]').count() == 0
+    applicant.locator('[name="f-fa_ding_dai_biao_ren"]').fill("李四")
+    applicant.get_by_role("button", name="保存", exact=True).click()
+    applicant.get_by_text("已保存。确认无误后").wait_for()
+    change = applicant.locator('.changes tr[data-key="fa_ding_dai_biao_ren"]')
+    assert "张三" in change.inner_text() and "李四" in change.inner_text()
+    applicant.get_by_role("button", name="提交补正").click()
+    applicant.get_by_text("补正材料已提交").wait_for()
+    assert applicant.url == detail
+    assert state() == "submitted"
+    assert Application.objects.get(pk=draft.pk).data["fa_ding_dai_biao_ren"] == "李四"
+
+    # 3. The authority accepts it and entrusts the review body.
+    authority.goto(staff_detail)
+    _staff_action(authority, "受理")
+    authority.get_by_label("受委托的鉴定评审机构").select_option(label=f"{body.name}（联系人：刘评审 010-12345678）")
+    authority.get_by_role("button", name="受理").click()
+    authority.get_by_text("已受理，受理决定书已签发").wait_for()
+    assert state() == "accepted"
+    assert Application.objects.get(pk=draft.pk).review_body == body
+
+    # 4. The applicant sees 已受理 and the 受理决定书 naming the review body and its contact.
+    applicant.goto(detail)
+    assert applicant.locator("#state").inner_text() == "已受理"
+    decision = applicant.get_by_role("link", name="查看受理决定书")
+    response = applicant.request.get(base + decision.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    text = _pdf_text(response.body())
+    assert body.name in text and "刘评审" in text
+
+    # 5. The review body proposes two dates; the applicant confirms the second one.
+    first_day, second_day = future(20), future(21)
+    reviewer = _role_page(browser, base, parties.review_body.username, staff=True)
+    reviewer.goto(base + "/admin/licensing/")
+    reviewer.get_by_role("link", name=reference).click()
+    reviewer.get_by_role("heading", name="办理", exact=True).wait_for()
+    reviewer_detail = reviewer.url
+    _staff_action(reviewer, "提议鉴定评审时间")
+    reviewer.get_by_label("提议日期一").fill(f"{first_day:%Y-%m-%d}")
+    reviewer.get_by_label("提议日期二").fill(f"{second_day:%Y-%m-%d}")
+    reviewer.get_by_label("说明").fill("请确认其中一个日期")
+    reviewer.get_by_role("button", name="提议鉴定评审时间").click()
+    reviewer.get_by_text("已向申请单位提议鉴定评审日期").wait_for()
+    assert state() == "accepted"
+
+    applicant.goto(detail)
+    applicant.get_by_role("link", name="确认评审时间").click()
+    applicant.get_by_role("heading", name="协商鉴定评审时间").wait_for()
+    applicant.get_by_label(f"{second_day:%Y-%m-%d}").check()
+    applicant.get_by_role("button", name="确认该日期").click()
+    applicant.get_by_text("鉴定评审日期已确定").wait_for()
+    assert applicant.locator("#state").inner_text() == "已约定评审时间"
+    assert applicant.locator("#review-date").inner_text() == f"{second_day:%Y-%m-%d}"
+    assert state() == "review_scheduled"
+
+    # 6. The review body submits its report (a PDF) with the conclusion 符合条件.
+    reviewer.goto(reviewer_detail)
+    _staff_action(reviewer, "提交评审报告")
+    reviewer.get_by_label("评审开始日期").fill(f"{second_day:%Y-%m-%d}")
+    reviewer.get_by_label("评审结束日期").fill(f"{second_day:%Y-%m-%d}")
+    reviewer.get_by_label("符合条件", exact=True).check()
+    reviewer.get_by_label("评审意见").fill("资源条件、质量保证体系符合要求。")
+    reviewer.get_by_label("评审报告（PDF）").set_input_files(_pdf_file(tmp_path / "评审报告.pdf"))
+    reviewer.get_by_role("button", name="提交评审报告").click()
+    reviewer.get_by_text("评审报告已提交").wait_for()
+    assert state() == "reviewed"
+    assert reviewer.get_by_role("link", name="评审报告.pdf").is_visible()
+
+    # 7. The applicant fills in the 评审反馈表.
+    applicant.goto(detail)
+    assert applicant.locator("#state").inner_text() == "已评审"
+    applicant.get_by_role("link", name="填写评审反馈表").click()
+    applicant.get_by_role("heading", name="鉴定评审反馈表").wait_for()
+    applicant.get_by_label("满意", exact=True).check()
+    applicant.locator('[name="f-respondent"]').fill("王经理")
+    applicant.get_by_role("button", name="提交", exact=True).click()
+    applicant.get_by_text("评审反馈表已提交").wait_for()
+    submitted = Application.objects.get(pk=draft.pk)
+    assert submitted.state == "reviewed"
+    assert submitted.review_feedback.data == {"overall": "满意", "respondent": "王经理"}
+
+    # 8. The authority approves: 准予许可.
+    authority.goto(staff_detail)
+    authority.get_by_text("王经理").wait_for()  # the feedback is on the authority's page
+    _staff_action(authority, "准予许可")
+    authority.get_by_label("审查意见").fill("经审查，符合许可条件。")
+    authority.get_by_role("button", name="准予许可").click()
+    authority.get_by_text("已准予许可，许可证编号").wait_for()
+    assert state() == "approved"
+    license = License.objects.get(application_id=draft.pk)
+    authority.get_by_text(license.number).first.wait_for()
+
+    # 9. The applicant downloads the licence: its number and items are in the PDF.
+    applicant.goto(detail)
+    assert applicant.locator("#state").inner_text() == "准予许可"
+    with applicant.expect_download() as download:
+        applicant.get_by_role("link", name="下载许可证").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    text = _pdf_text(Path(download.value.path()).read_bytes())
+    assert license.number in text
+    for item in license.items:
+        assert item["item_name"] in text and item["level_code"] in text
+    assert "压力容器制造" in text
+
+    for role_page in (applicant, authority, reviewer):
+        role_page.context.close()
