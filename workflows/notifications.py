@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.sms.backends import get_backend
 from accounts.sms.backends.base import SmsDeliveryError
@@ -39,9 +40,17 @@ def members(organisation):
     return list(get_user_model().objects.filter(organisation=organisation, is_active=True))
 
 
-def notify(application, message, *, applicant=False, authority=False, review_body=False, sms=False, exclude=None):
+def notify(
+    application, message, params=None, *, applicant=False, authority=False, review_body=False, sms=False, exclude=None
+):
     """Tell the chosen parties about `application`; `exclude` (the actor) is not told about
-    what they did themselves."""
+    what they did themselves.
+
+    `message` is a lazy translation filled with `params` here, in the site's language: what the
+    applicant reads (and what the SMS says) must not depend on the language of the officer's
+    screen."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(message) % (params or {})
     rows = []
     emails = []
     subject = f"{SMS_PREFIX}{application.reference or ''}"

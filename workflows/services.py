@@ -9,8 +9,10 @@ same transaction.
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -71,7 +73,9 @@ def start_application(user, level_ids):
             application=application,
             license_item=level.item,
             level=level,
-            category=level.item.get_category_display(),
+            # Stored in the site's language: it is printed on the Chinese licence whatever
+            # language the applicant's screen used.
+            category=_in_site_language(level.item.get_category_display),
             item_name=level.item.display_name,
             level_code=level.code,
             level_description=level.description,
@@ -82,6 +86,11 @@ def start_application(user, level_ids):
     )
     permissions.grant_applicant(application)
     return application
+
+
+def _in_site_language(function):
+    with translation.override(settings.LANGUAGE_CODE):
+        return function()
 
 
 def _ensure_draft(application):
