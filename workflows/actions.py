@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as N_
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import OrganisationKind
@@ -142,7 +142,7 @@ def submit(application, user):
     permissions.grant_authority(application)
     notify(
         application,
-        N_("收到许可申请 %(ref)s（%(applicant)s），请在受理期限内办理。"),
+        gettext_lazy("收到许可申请 %(ref)s（%(applicant)s），请在受理期限内办理。"),
         {"ref": application.reference, "applicant": application.applicant.name},
         authority=True,
     )
@@ -163,7 +163,7 @@ def withdraw(application, user, reason=""):
         permissions.revoke_authority(application)
         notify(
             application,
-            N_("许可申请 %(ref)s 已由申请单位撤回。"),
+            gettext_lazy("许可申请 %(ref)s 已由申请单位撤回。"),
             {"ref": application.reference},
             authority=True,
         )
@@ -181,7 +181,7 @@ def resubmit(application, user, changes):
     notice.save(update_fields=["resubmitted_at", "changes"])
     notify(
         application,
-        N_("许可申请 %(ref)s 已补正并重新提交，请在受理期限内办理。"),
+        gettext_lazy("许可申请 %(ref)s 已补正并重新提交，请在受理期限内办理。"),
         {"ref": application.reference},
         authority=True,
     )
@@ -200,7 +200,7 @@ def submit_feedback(application, user, schema_version, data):
     documents.issue(application, DocumentKind.REVIEW_FEEDBACK, user, event, feedback=feedback, pages=pages)
     notify(
         application,
-        N_("申请单位已提交许可申请 %(ref)s 的评审反馈表。"),
+        gettext_lazy("申请单位已提交许可申请 %(ref)s 的评审反馈表。"),
         {"ref": application.reference},
         authority=True,
         review_body=True,
@@ -236,7 +236,7 @@ def request_correction(application, user, items, comment=""):
     )
     notify(
         application,
-        N_("您的许可申请 %(ref)s 需要补正，请登录系统查看补正告知书并一次性补齐补正材料。"),
+        gettext_lazy("您的许可申请 %(ref)s 需要补正，请登录系统查看补正告知书并一次性补齐补正材料。"),
         {"ref": application.reference},
         applicant=True,
         sms=True,
@@ -258,14 +258,18 @@ def accept(application, user, review_body, comment=""):
     permissions.grant_review_body(application)
     notify(
         application,
-        N_("您的许可申请 %(ref)s 已受理，鉴定评审机构：%(body)s。请查看受理决定书，并与评审机构协商鉴定评审时间。"),
+        gettext_lazy(
+            "您的许可申请 %(ref)s 已受理，鉴定评审机构：%(body)s。请查看受理决定书，并与评审机构协商鉴定评审时间。"
+        ),
         {"ref": application.reference, "body": review_body.name},
         applicant=True,
         sms=True,
     )
     notify(
         application,
-        N_("%(authority)s委托贵单位对许可申请 %(ref)s（%(applicant)s）进行鉴定评审，请与申请单位协商评审时间。"),
+        gettext_lazy(
+            "%(authority)s委托贵单位对许可申请 %(ref)s（%(applicant)s）进行鉴定评审，请与申请单位协商评审时间。"
+        ),
         {"authority": application.authority.name, "ref": application.reference, "applicant": application.applicant},
         review_body=True,
     )
@@ -285,7 +289,7 @@ def refuse_acceptance(application, user, reasons):
     documents.issue(application, DocumentKind.NON_ACCEPTANCE_DECISION, user, event, number, reasons=reasons)
     notify(
         application,
-        N_("您的许可申请 %(ref)s 不予受理，请登录系统查看不予受理决定书。"),
+        gettext_lazy("您的许可申请 %(ref)s 不予受理，请登录系统查看不予受理决定书。"),
         {"ref": application.reference},
         applicant=True,
         sms=True,
@@ -324,12 +328,14 @@ def approve(application, user, comment=""):
     permissions.revoke_review_body(application)
     notify(
         application,
-        N_("您的许可申请 %(ref)s 准予许可，许可证编号 %(number)s，有效期至 %(until)s。请登录系统下载许可证。"),
+        gettext_lazy(
+            "您的许可申请 %(ref)s 准予许可，许可证编号 %(number)s，有效期至 %(until)s。请登录系统下载许可证。"
+        ),
         {"ref": application.reference, "number": license.number, "until": f"{valid_until:%Y-%m-%d}"},
         applicant=True,
         sms=True,
     )
-    notify(application, N_("许可申请 %(ref)s 已准予许可。"), {"ref": application.reference}, review_body=True)
+    notify(application, gettext_lazy("许可申请 %(ref)s 已准予许可。"), {"ref": application.reference}, review_body=True)
     return license
 
 
@@ -352,12 +358,12 @@ def deny(application, user, reasons):
     permissions.revoke_review_body(application)
     notify(
         application,
-        N_("您的许可申请 %(ref)s 不予许可，请登录系统查看不予许可决定书。"),
+        gettext_lazy("您的许可申请 %(ref)s 不予许可，请登录系统查看不予许可决定书。"),
         {"ref": application.reference},
         applicant=True,
         sms=True,
     )
-    notify(application, N_("许可申请 %(ref)s 不予许可。"), {"ref": application.reference}, review_body=True)
+    notify(application, gettext_lazy("许可申请 %(ref)s 不予许可。"), {"ref": application.reference}, review_body=True)
     return application
 
 
@@ -388,7 +394,7 @@ def propose_review_dates(application, user, dates, comment=""):
     if side == ProposalSide.REVIEW_BODY:
         notify(
             application,
-            N_("鉴定评审机构提议许可申请 %(ref)s 的鉴定评审日期：%(dates)s，请登录系统确认或另行提议。"),
+            gettext_lazy("鉴定评审机构提议许可申请 %(ref)s 的鉴定评审日期：%(dates)s，请登录系统确认或另行提议。"),
             {"ref": application.reference, "dates": listed},
             applicant=True,
             sms=True,
@@ -396,7 +402,7 @@ def propose_review_dates(application, user, dates, comment=""):
     else:
         notify(
             application,
-            N_("申请单位提议许可申请 %(ref)s 的鉴定评审日期：%(dates)s，请确认或另行提议。"),
+            gettext_lazy("申请单位提议许可申请 %(ref)s 的鉴定评审日期：%(dates)s，请确认或另行提议。"),
             {"ref": application.reference, "dates": listed},
             review_body=True,
         )
@@ -419,7 +425,7 @@ def agree_review_date(application, user, day):
     application.save(update_fields=["review_date"])
     notify(
         application,
-        N_("许可申请 %(ref)s 的鉴定评审日期已确定：%(day)s。"),
+        gettext_lazy("许可申请 %(ref)s 的鉴定评审日期已确定：%(day)s。"),
         {"ref": application.reference, "day": f"{day:%Y-%m-%d}"},
         applicant=True,
         authority=True,
@@ -462,13 +468,15 @@ def submit_review_report(application, user, *, reviewed_from, reviewed_to, concl
         )
     notify(
         application,
-        N_("鉴定评审机构已提交许可申请 %(ref)s 的评审报告（结论：%(conclusion)s），请在审查发证期限内作出决定。"),
+        gettext_lazy(
+            "鉴定评审机构已提交许可申请 %(ref)s 的评审报告（结论：%(conclusion)s），请在审查发证期限内作出决定。"
+        ),
         {"ref": application.reference, "conclusion": ReviewConclusion(report.conclusion).label},
         authority=True,
     )
     notify(
         application,
-        N_("您的许可申请 %(ref)s 已完成鉴定评审，请登录系统填写评审反馈表。"),
+        gettext_lazy("您的许可申请 %(ref)s 已完成鉴定评审，请登录系统填写评审反馈表。"),
         {"ref": application.reference},
         applicant=True,
     )
