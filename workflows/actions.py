@@ -13,6 +13,7 @@ Every action runs in one transaction through `_perform`:
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -62,6 +63,18 @@ PARTIES = {
     Action.AGREE_REVIEW_DATE: (is_applicant, is_review_body),
     Action.SUBMIT_REVIEW_REPORT: (is_review_body,),
 }
+
+
+def atomic_action(function):
+    """One transaction per action; files the action wrote (documents, review files) are deleted
+    again when it fails, since only the rows roll back with the transaction."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with documents.files_removed_on_failure(), transaction.atomic():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 class ActionRefused(ValidationError):
@@ -131,7 +144,7 @@ def check_only(application, user, action):
 # --- applicant ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def submit(application, user):
     """提交 (the checks of the form itself are in workflows.services.submit_application)."""
     application = _locked(application)
@@ -154,7 +167,7 @@ def reference_for(application):
     return f"TSXK{timezone.localdate(application.submitted_at):%Y%m%d}{application.pk:06d}"
 
 
-@transaction.atomic
+@atomic_action
 def withdraw(application, user, reason=""):
     application = _locked(application)
     was_submitted = application.state != ApplicationState.DRAFT
@@ -170,7 +183,7 @@ def withdraw(application, user, reason=""):
     return application
 
 
-@transaction.atomic
+@atomic_action
 def resubmit(application, user, changes):
     """补齐补正后重新提交; `changes` lists what the applicant changed (see services)."""
     application = _locked(application)
@@ -188,7 +201,7 @@ def resubmit(application, user, changes):
     return application
 
 
-@transaction.atomic
+@atomic_action
 def submit_feedback(application, user, schema_version, data):
     application = _locked(application)
     event = _transition(application, user, Action.SUBMIT_FEEDBACK)
@@ -211,7 +224,7 @@ def submit_feedback(application, user, schema_version, data):
 # --- authority --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def request_correction(application, user, items, comment=""):
     """补正告知: `items` is a list of dicts (target, key, label, page_number, comment), at least one."""
     application = _locked(application)
@@ -244,7 +257,7 @@ def request_correction(application, user, items, comment=""):
     return notice
 
 
-@transaction.atomic
+@atomic_action
 def accept(application, user, review_body, comment=""):
     """受理: the 受理决定书 names the entrusted review body and its contact details (§3.3.1)."""
     application = _locked(application)
@@ -276,7 +289,7 @@ def accept(application, user, review_body, comment=""):
     return application
 
 
-@transaction.atomic
+@atomic_action
 def refuse_acceptance(application, user, reasons):
     application = _locked(application)
     if not reasons.strip():
@@ -297,7 +310,7 @@ def refuse_acceptance(application, user, reasons):
     return application
 
 
-@transaction.atomic
+@atomic_action
 def approve(application, user, comment=""):
     """准予许可: the licence (4 years) and its decision, both stored as PDFs."""
     application = _locked(application)
@@ -346,7 +359,7 @@ def _years_after(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-@transaction.atomic
+@atomic_action
 def deny(application, user, reasons):
     application = _locked(application)
     if not reasons.strip():
@@ -370,7 +383,7 @@ def deny(application, user, reasons):
 # --- review date (either party) ------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def propose_review_dates(application, user, dates, comment=""):
     """A proposal of one or more dates; it supersedes any open proposal."""
     application = _locked(application)
@@ -409,7 +422,7 @@ def propose_review_dates(application, user, dates, comment=""):
     return proposal
 
 
-@transaction.atomic
+@atomic_action
 def agree_review_date(application, user, day):
     """The other party confirms one of the open proposal's dates."""
     application = _locked(application)
@@ -438,7 +451,7 @@ def agree_review_date(application, user, day):
 # --- review body ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def submit_review_report(application, user, *, reviewed_from, reviewed_to, conclusion, summary, report_file, materials):
     """评审报告: its conclusion, the report file and the other materials (already checked uploads:
     a list of (UploadedFile, content_type))."""
@@ -458,7 +471,7 @@ def submit_review_report(application, user, *, reviewed_from, reviewed_to, concl
     for kind, (uploaded, content_type) in [(ReviewFileKind.REPORT, report_file)] + [
         (ReviewFileKind.MATERIAL, material) for material in materials
     ]:
-        ReviewFile.objects.create(
+        review_file = ReviewFile.objects.create(
             report=report,
             kind=kind,
             file=uploaded,
@@ -466,6 +479,7 @@ def submit_review_report(application, user, *, reviewed_from, reviewed_to, concl
             content_type=content_type,
             size=uploaded.size,
         )
+        documents.track(review_file.file)
     notify(
         application,
         gettext_lazy(

@@ -7,6 +7,9 @@ the licence, the feedback). A rendering failure raises, and the action's transac
 with it: no decision without its document.
 """
 
+import contextlib
+import contextvars
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
@@ -14,6 +17,31 @@ from django.utils import timezone, translation
 from forms_config.pdf import render_pdf
 
 from .models import Document, DocumentKind
+
+# Files written during the current action, deleted again if the action fails: the rows roll back
+# with the transaction, the files in storage would not.
+_written = contextvars.ContextVar("workflows_written_files", default=None)
+
+
+def track(field_file):
+    written = _written.get()
+    if written is not None:
+        written.append((field_file.storage, field_file.name))
+
+
+@contextlib.contextmanager
+def files_removed_on_failure():
+    written = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in written:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+        raise
+    finally:
+        _written.reset(token)
 
 
 def template_for(kind):
@@ -43,5 +71,6 @@ def issue(application, kind, user, event=None, number="", **context):
         sha256=Document.digest(content),
     )
     document.file.save(f"{kind}.pdf", ContentFile(content), save=False)
+    track(document.file)
     document.save()
     return document

@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from tests.conftest import restore_migration_data
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it (reading the SMS outbox, checking rows) are ordinary blocking calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,6 +40,13 @@ def pytest_collection_modifyitems(config, items):
             # Chromium at a time. (`--dist loadgroup` does not group any more: pytest 9 derives
             # nodeid from Node._id and ignores the `@group` suffix xdist 3.8 writes to _nodeid.)
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_migration_data(django_db_blocker):
+    # The journeys are transactional: leave the migration data for whatever runs next here.
+    yield
+    restore_migration_data(django_db_blocker)
 
 
 @pytest.fixture(scope="session")
