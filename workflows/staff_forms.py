@@ -1,4 +1,4 @@
-"""The forms behind the staff actions in the Wagtail admin (workflows/staff_admin.py).
+"""The forms behind the staff actions in the Wagtail admin (workflows/staff_admin/).
 
 Each form only collects and checks what one function of workflows.actions takes; whether the
 action is allowed at all (state, party, one-time notice) stays with the action itself. Uploads

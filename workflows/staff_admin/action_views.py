@@ -1,0 +1,235 @@
+"""One view per staff action: GET shows its form, POST calls exactly one function of
+workflows.actions. Business rules stay there; these views only translate its answers:
+PermissionDenied → 404, ActionRefused (state conflicts) → a message on the detail page,
+other ValidationErrors → the form again with the message.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from accounts.masking import mask_mobile
+
+from .. import actions, staff_forms
+from ..models import Action
+from .access import StaffApplicationMixin, acts_for_staff_body, staff_queryset
+from .detail import SERIOUS_ACTIONS
+
+
+class ActionView(StaffApplicationMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET: the action's form; POST: the one function of workflows.actions behind it."""
+
+    action = None
+    form_class = None
+    template_name = "workflows/admin/action_form.html"
+    intro_template_name = None  # what the officer should see above the form, if anything
+    submit_label = None
+
+    def get_queryset(self):
+        return staff_queryset(self.request.user).select_related(
+            "applicant", "authority", "review_body", "schema_version", "correction_notice", "review_report"
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        # Only an authority's or a review body's staff act (not a superuser acting for nobody).
+        if not acts_for_staff_body(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.action.label
+
+    def get_page_subtitle(self):
+        return str(self.application)
+
+    def get_breadcrumbs_items(self):
+        return self.application_breadcrumbs() + [{"url": "", "label": self.action.label}]
+
+    def get_form_kwargs(self):
+        return {}
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, files, **self.get_form_kwargs())
+
+    def perform(self, form):
+        """Call the action; return the success message."""
+        raise NotImplementedError
+
+    def refused(self, error):
+        # A state conflict (acted on by someone else, or not possible any more): nothing the
+        # form could fix, so back to the application with the action's own explanation.
+        messages.error(self.request, " ".join(error.messages))
+        return redirect(self.detail_url)
+
+    def get(self, request, pk):
+        try:
+            actions.check_only(self.application, request.user, self.action)
+        except actions.ActionRefused as error:
+            return self.refused(error)
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, pk):
+        try:
+            actions.check_only(self.application, request.user, self.action)
+        except actions.ActionRefused as error:
+            return self.refused(error)
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except actions.ActionRefused as error:
+                return self.refused(error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, message)
+                return redirect(self.detail_url)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, form, **kwargs):
+        return super().get_context_data(
+            form=form,
+            media=form.media,
+            application=self.application,
+            items=list(self.application.items.order_by("sort_order", "pk")),
+            action_url=self.request.path,
+            detail_url=self.detail_url,
+            intro_template_name=self.intro_template_name,
+            submit_button_label=self.submit_label or self.action.label,
+            submit_button_active_label=gettext("正在提交…"),
+            serious=self.action in SERIOUS_ACTIONS,
+            **kwargs,
+        )
+
+
+class AcceptView(ActionView):
+    action = Action.ACCEPT
+    form_class = staff_forms.AcceptForm
+    intro_template_name = "workflows/admin/_accept_intro.html"
+
+    def get_context_data(self, form, **kwargs):
+        bodies = [
+            {"body": body, "mobile": mask_mobile(body.contact_mobile)} for body in form.fields["review_body"].queryset
+        ]
+        return super().get_context_data(form, review_bodies=bodies, **kwargs)
+
+    def perform(self, form):
+        body = form.cleaned_data["review_body"]
+        actions.accept(self.application, self.request.user, body, form.cleaned_data["comment"])
+        return gettext("已受理，受理决定书已签发。受委托的鉴定评审机构：%(body)s。") % {"body": body.name}
+
+
+class RequestCorrectionView(ActionView):
+    action = Action.REQUEST_CORRECTION
+    form_class = staff_forms.CorrectionForm
+    template_name = "workflows/admin/correction_form.html"
+    submit_label = _("发出补正告知书")
+
+    def get_form_kwargs(self):
+        return {"application": self.application}
+
+    def perform(self, form):
+        actions.request_correction(self.application, self.request.user, form.items, form.cleaned_data["comment"])
+        return gettext("补正告知书已签发，共 %(n)s 项，已通知申请单位。") % {"n": len(form.items)}
+
+
+class RefuseAcceptanceView(ActionView):
+    action = Action.REFUSE_ACCEPTANCE
+    form_class = staff_forms.RefuseAcceptanceForm
+
+    def perform(self, form):
+        actions.refuse_acceptance(self.application, self.request.user, form.cleaned_data["reasons"])
+        return gettext("已作出不予受理决定，不予受理决定书已签发。")
+
+
+class ApproveView(ActionView):
+    action = Action.APPROVE
+    form_class = staff_forms.ApproveForm
+    intro_template_name = "workflows/admin/_decision_intro.html"
+
+    def perform(self, form):
+        license = actions.approve(self.application, self.request.user, form.cleaned_data["comment"])
+        return gettext("已准予许可，许可证编号 %(number)s，有效期至 %(until)s。") % {
+            "number": license.number,
+            "until": f"{license.valid_until:%Y-%m-%d}",
+        }
+
+
+class DenyView(ActionView):
+    action = Action.DENY
+    form_class = staff_forms.DenyForm
+    intro_template_name = "workflows/admin/_decision_intro.html"
+
+    def perform(self, form):
+        actions.deny(self.application, self.request.user, form.cleaned_data["reasons"])
+        return gettext("已作出不予许可决定，不予许可决定书已签发。")
+
+
+class ProposeReviewDatesView(ActionView):
+    action = Action.PROPOSE_REVIEW_DATES
+    form_class = staff_forms.ProposeReviewDatesForm
+    intro_template_name = "workflows/admin/_proposals_intro.html"
+
+    def get_context_data(self, form, **kwargs):
+        return super().get_context_data(form, proposals=list(self.application.review_proposals.all()), **kwargs)
+
+    def perform(self, form):
+        proposal = actions.propose_review_dates(
+            self.application, self.request.user, form.dates, form.cleaned_data["comment"]
+        )
+        return gettext("已向申请单位提议鉴定评审日期：%(dates)s，等待申请单位确认。") % {
+            "dates": gettext("、").join(proposal.dates)
+        }
+
+
+class AgreeReviewDateView(ActionView):
+    action = Action.AGREE_REVIEW_DATE
+    form_class = staff_forms.AgreeReviewDateForm
+    intro_template_name = "workflows/admin/_proposals_intro.html"
+
+    def get_form_kwargs(self):
+        return {"proposal": self.application.open_proposal()}
+
+    def get_context_data(self, form, **kwargs):
+        return super().get_context_data(form, proposals=list(self.application.review_proposals.all()), **kwargs)
+
+    def perform(self, form):
+        day = form.cleaned_data["day"]
+        actions.agree_review_date(self.application, self.request.user, day)
+        return gettext("已确认鉴定评审日期：%(day)s。") % {"day": f"{day:%Y-%m-%d}"}
+
+
+class SubmitReviewReportView(ActionView):
+    action = Action.SUBMIT_REVIEW_REPORT
+    form_class = staff_forms.ReviewReportForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        actions.submit_review_report(
+            self.application,
+            self.request.user,
+            reviewed_from=data["reviewed_from"],
+            reviewed_to=data["reviewed_to"],
+            conclusion=data["conclusion"],
+            summary=data["summary"],
+            report_file=data["report_file"],
+            materials=data["materials"],
+        )
+        return gettext("评审报告已提交，已通知审批机关和申请单位。")
+
+
+ACTION_VIEWS = {
+    Action.ACCEPT: AcceptView,
+    Action.REQUEST_CORRECTION: RequestCorrectionView,
+    Action.REFUSE_ACCEPTANCE: RefuseAcceptanceView,
+    Action.PROPOSE_REVIEW_DATES: ProposeReviewDatesView,
+    Action.AGREE_REVIEW_DATE: AgreeReviewDateView,
+    Action.SUBMIT_REVIEW_REPORT: SubmitReviewReportView,
+    Action.APPROVE: ApproveView,
+    Action.DENY: DenyView,
+}

@@ -1,0 +1,183 @@
+"""The detail page of 许可申请办理: the whole application, its documents, the review and the audit
+trail, and the actions `workflows.actions.available_actions` offers the user now.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from accounts.masking import mask_id_number, mask_mobile
+
+from .. import actions, deadlines, printing
+from ..models import Action, ApplicationEvent, ApplicationItem, Document, ReviewAppointment
+from .access import StaffApplicationMixin, acts_for_staff_body, staff_queryset
+
+
+def detail_queryset(user):
+    return (
+        staff_queryset(user)
+        .select_related(
+            "applicant__region__parent__parent",
+            "authority",
+            "review_body",
+            "schema_version",
+            "created_by",
+            "correction_notice__issued_by",
+            "review_report__submitted_by",
+            "review_report__review_body",
+            "review_feedback__schema_version",
+            "review_feedback__submitted_by",
+            "license",
+        )
+        .prefetch_related(
+            Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")),
+            "attachments",
+            Prefetch("documents", queryset=Document.objects.select_related("issued_by")),
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor", "actor_organisation")),
+            Prefetch(
+                "review_proposals", queryset=ReviewAppointment.objects.select_related("proposed_by", "answered_by")
+            ),
+            "correction_notice__items",
+            "review_report__files",
+        )
+    )
+
+
+def one_to_one(application, name):
+    """The related row of a reverse one-to-one (loaded by select_related), or None."""
+    try:
+        return getattr(application, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def form_pages(application):
+    """Every visible page of the frozen form with its values (workflows.printing, as the printed
+    申请书 shows them), each field with the files uploaded into it."""
+    files_by_key = {}
+    for attachment in application.attachments.all():
+        files_by_key.setdefault(attachment.field_key, []).append(attachment)
+    return [
+        {"page": page, "fields": [{"field": f, "files": files_by_key.get(f.key, [])} for f in page.fields]}
+        for page in printing.printed_pages(application)
+    ]
+
+
+def attachment_rows(application):
+    """申请材料: every uploaded file with the label of the field it belongs to."""
+    fields = application.schema_version.parsed.fields_by_key
+    return [
+        {
+            "attachment": attachment,
+            "label": fields[attachment.field_key].label if attachment.field_key in fields else "",
+        }
+        for attachment in application.attachments.all()
+    ]
+
+
+def feedback_pages(feedback):
+    if feedback is None:
+        return []
+    schema = feedback.schema_version.parsed
+    data = feedback.data or {}
+    return [printing.printed_page(schema, page, data) for page in schema.visible_pages(data)]
+
+
+# The staff actions, in the order their buttons appear, and the URL name of each one's view.
+STAFF_ACTIONS = [
+    Action.ACCEPT,
+    Action.REQUEST_CORRECTION,
+    Action.REFUSE_ACCEPTANCE,
+    Action.PROPOSE_REVIEW_DATES,
+    Action.AGREE_REVIEW_DATE,
+    Action.SUBMIT_REVIEW_REPORT,
+    Action.APPROVE,
+    Action.DENY,
+]
+SERIOUS_ACTIONS = {Action.REFUSE_ACCEPTANCE, Action.DENY}
+
+
+def staff_actions(application, user):
+    """The staff actions `user` may take now, from workflows.actions; none for a superuser who
+    acts for no authority or review body."""
+    if not acts_for_staff_body(user):
+        return []
+    available = set(actions.available_actions(application, user))
+    return [action for action in STAFF_ACTIONS if action in available]
+
+
+class ApplicationDetailView(StaffApplicationMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workflows/admin/detail.html"
+
+    def get_queryset(self):
+        return detail_queryset(self.request.user)
+
+    def get_page_title(self):
+        return gettext("许可申请 %(ref)s") % {"ref": self.application}
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": gettext("许可申请办理")},
+            {"url": "", "label": str(self.application)},
+        ]
+
+    @cached_property
+    def available(self):
+        return [
+            {
+                "action": action,
+                "label": action.label,
+                "url": reverse(f"licensing:{action.value}", args=[self.application.pk]),
+                "serious": action in SERIOUS_ACTIONS,
+            }
+            for action in staff_actions(self.application, self.request.user)
+        ]
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                entry["label"],
+                url=entry["url"],
+                icon_name="cross" if entry["serious"] else "arrow-right",
+                priority=index,
+            )
+            for index, entry in enumerate(self.available)
+        ]
+
+    def get_context_data(self, **kwargs):
+        application = self.application
+        applicant = application.applicant
+        notice = one_to_one(application, "correction_notice")
+        report = one_to_one(application, "review_report")
+        feedback = one_to_one(application, "review_feedback")
+        deadline = deadlines.deadline_of(application)
+        return super().get_context_data(
+            application=application,
+            items=list(application.items.all()),
+            applicant=applicant,
+            applicant_region=applicant.region.full_name if applicant.region_id else "",
+            contact_id_number=mask_id_number(applicant.contact_id_number),
+            contact_mobile=mask_mobile(applicant.contact_mobile),
+            deadline=deadline,
+            overdue_by=-deadline.remaining if deadline and deadline.overdue else 0,
+            pages=form_pages(application),
+            attachments=attachment_rows(application),
+            documents=list(application.documents.all()),
+            notice=notice,
+            notice_items=list(notice.items.all()) if notice else [],
+            proposals=list(application.review_proposals.all()),
+            report=report,
+            report_files=list(report.files.all()) if report else [],
+            feedback=feedback,
+            feedback_pages=feedback_pages(feedback),
+            license=one_to_one(application, "license"),
+            events=list(application.events.all()),
+            available_actions=self.available,
+            **kwargs,
+        )

@@ -1,0 +1,54 @@
+"""Downloads from the detail page: the applicant's files, the issued documents, the review files
+and the printed 申请书, each through the per-application lookup.
+"""
+
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext
+from django.views.generic import View
+
+from forms_config.pdf import pdf_bytes_response
+
+from .. import printing
+from .access import StaffApplicationMixin
+from .detail import one_to_one
+
+
+def private_file_response(field_file, filename, content_type):
+    """A stored private file as a download: never sniffed, never cached (personal data)."""
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class AttachmentDownloadView(StaffApplicationMixin, View):
+    def get(self, request, pk, file_uuid):
+        attachment = self.application.attachments.filter(uuid=file_uuid).first()
+        if attachment is None:
+            raise Http404
+        return private_file_response(attachment.file, attachment.original_name, attachment.content_type)
+
+
+class DocumentDownloadView(StaffApplicationMixin, View):
+    def get(self, request, pk, document_uuid):
+        document = self.application.documents.filter(uuid=document_uuid).first()
+        if document is None:
+            raise Http404
+        return private_file_response(document.file, document.filename, "application/pdf")
+
+
+class ReviewFileDownloadView(StaffApplicationMixin, View):
+    def get(self, request, pk, file_uuid):
+        report = one_to_one(self.application, "review_report")
+        review_file = report.files.filter(uuid=file_uuid).first() if report else None
+        if review_file is None:
+            raise Http404
+        return private_file_response(review_file.file, review_file.original_name, review_file.content_type)
+
+
+class PrintApplicationView(StaffApplicationMixin, View):
+    """The whole 许可申请书 as PDF, as the applicant prints it."""
+
+    def get(self, request, pk):
+        filename = gettext("许可申请书-%(reference)s.pdf") % {"reference": self.application.reference}
+        return pdf_bytes_response(printing.print_application(self.application), filename)

@@ -1,0 +1,122 @@
+"""The queue (index view) of 许可申请办理: its columns, filters, ordering and CSV/XLSX export."""
+
+from collections import OrderedDict
+
+import django_filters
+from django.db.models import F, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+
+from accounts.models import ReviewBody
+
+from .. import deadlines
+from ..models import Application, ApplicationItem, ApplicationState
+from .access import staff_queryset
+
+
+def items_text(application):
+    return gettext("、").join(str(item) for item in application.items.all())
+
+
+def local_datetime(value):
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+
+
+def review_body_name(application):
+    return application.review_body.name if application.review_body_id else ""
+
+
+def overdue_text(application):
+    return gettext("是") if deadlines.is_overdue(application) else gettext("否")
+
+
+class DeadlineColumn(Column):
+    """办理期限: the due date, and a red 已超期 tag once it has passed."""
+
+    cell_template_name = "workflows/admin/deadline_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["overdue"] = deadlines.is_overdue(instance)
+        return context
+
+
+def _yes_no():
+    return [("yes", _("已超期")), ("no", _("未超期"))]
+
+
+class ApplicationFilterSet(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[choice for choice in ApplicationState.choices if choice[0] != ApplicationState.DRAFT],
+        empty_label=_("全部"),
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("超期"), choices=_yes_no, empty_label=_("全部"), method="filter_overdue"
+    )
+    submitted_at = django_filters.DateFromToRangeFilter(label=_("提交时间"), widget=DateRangePickerWidget)
+    review_body = django_filters.ModelChoiceFilter(
+        label=_("鉴定评审机构"), queryset=ReviewBody.objects.order_by("name"), empty_label=_("全部")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["state"]
+
+    def filter_overdue(self, queryset, name, value):
+        # The same rule as deadlines.is_overdue, as a plain date comparison on the stored due date.
+        today = timezone.localdate()
+        if value == "yes":
+            return queryset.filter(due_on__lt=today)
+        if value == "no":
+            return queryset.filter(Q(due_on__isnull=True) | Q(due_on__gte=today))
+        return queryset
+
+
+# Columns of the CSV/XLSX export: heading and value of each.
+EXPORT_COLUMNS = OrderedDict(
+    [
+        ("reference", (_("申请编号"), lambda a: a.reference)),
+        ("applicant", (_("申请单位"), lambda a: a.applicant.name)),
+        ("items", (_("许可项目"), items_text)),
+        ("authority", (_("审批机关"), lambda a: a.authority.name)),
+        ("review_body", (_("鉴定评审机构"), review_body_name)),
+        ("state", (_("状态"), lambda a: a.get_state_display())),
+        ("submitted_at", (_("提交时间"), lambda a: local_datetime(a.submitted_at))),
+        ("due_on", (_("办理期限"), lambda a: a.due_on)),
+        ("overdue", (_("已超期"), overdue_text)),
+    ]
+)
+
+# Orderings on columns that may be empty: empty last in both directions, on every database.
+NULLABLE_ORDERINGS = {"due_on", "submitted_at", "review_body__name"}
+
+
+class ApplicationIndexView(generic.IndexView):
+    page_title = _("许可申请办理")
+
+    def get_base_queryset(self):
+        return (
+            staff_queryset(self.request.user)
+            .select_related("applicant", "authority", "review_body")
+            .prefetch_related(Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")))
+        )
+
+    def order_queryset(self, queryset):
+        ordering = self.ordering if isinstance(self.ordering, str) else None
+        field = ordering.lstrip("-") if ordering else None
+        if field in NULLABLE_ORDERINGS:
+            expression = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
+            return queryset.order_by(expression, "pk")
+        return super().order_queryset(queryset)
+
+    def get_list_more_buttons(self, instance):
+        # The reference links to the detail page; there is nothing to edit, copy or delete.
+        return []
+
+    def to_row_dict(self, item):
+        return OrderedDict((field, EXPORT_COLUMNS[field][1](item)) for field in self.list_export)

@@ -1,0 +1,37 @@
+"""What the applicant's views share: who counts as an applicant and how an application is looked up.
+
+Every application is looked up through workflows.permissions, which answers 404 for anything the
+user's organisation may not see; the draft pages additionally need the change permission and a
+draft state.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .. import permissions
+from ..models import Application, ApplicationItem
+
+
+def is_applicant(user):
+    return user.is_authenticated and user.organisation_id is not None and user.organisation.is_applicant
+
+
+class ApplicantRequiredMixin(LoginRequiredMixin):
+    """Only applicant accounts fill applications; staff work in the Wagtail admin."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_applicant(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+def application_queryset():
+    return Application.objects.select_related("schema_version", "authority", "applicant").prefetch_related(
+        Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk"))
+    )
+
+
+def changeable_or_404(user, uuid):
+    """An application the user's organisation may change (its state is each view's business)."""
+    return permissions.get_application_or_404(user, uuid, permissions.CHANGE, application_queryset())

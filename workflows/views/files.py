@@ -1,0 +1,37 @@
+"""Downloads for the applicant: the files uploaded into an application and the documents issued
+on it, each behind the view permission (anything else is a 404).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+
+from forms_config.pdf import pdf_bytes_response
+
+from .. import permissions
+from ..models import Document
+
+
+@login_required
+def download_attachment(request, uuid, file_uuid):
+    application = permissions.get_application_or_404(request.user, uuid)
+    attachment = application.attachments.filter(uuid=file_uuid).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def download_document(request, document_uuid):
+    """An issued document (受理决定书, 许可证, ...) exactly as stored when it was issued."""
+    document = Document.objects.select_related("application").filter(uuid=document_uuid).first()
+    if document is None or not request.user.has_perm(permissions.VIEW, document.application):
+        raise Http404
+    return pdf_bytes_response(document.read(), document.filename, inline="download" not in request.GET)
