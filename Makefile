@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format check regions install chromium fonts clean
+.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,12 @@ test: install fonts chromium
 
 test-fast: install fonts
 	$(BIN)/python -m pytest -n 2 -m "not browser"
+
+# The security figures the README quotes (issue 5): matrix size, hostile inputs, bad files, faults.
+security-figures: install
+	$(BIN)/python -m pytest tests/security/test_figures.py -q -s -p no:xdist
+	@$(BIN)/python -m pytest --collect-only -q tests/security/test_faults.py tests/security/test_crash_consistency.py \
+		tests/security/test_backup_restore.py | tail -1 | sed 's/^/fault injection, crash and restore: /'
 
 lint: install
 	$(BIN)/ruff check .

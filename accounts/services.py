@@ -1,5 +1,7 @@
 """Account services (注册, 找回密码): the business steps behind the registration and reset views."""
 
+import contextlib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -36,9 +38,10 @@ def register_applicant(kind, data):
 
     Institutions (机构用户) start pending and inactive: staff approve them in the admin.
     """
+    stored = []  # the business licence written to storage: deleted again if the transaction fails
     try:
         with transaction.atomic():
-            organisation = _create_organisation(kind, data)
+            organisation = _create_organisation(kind, data, stored)
             user = User(
                 username=data["username"],
                 mobile=data["mobile"],
@@ -50,15 +53,21 @@ def register_applicant(kind, data):
             user.save()
             organisation.add_member(user)
             consume_code(data["mobile"], SmsPurpose.REGISTER)
-    except IntegrityError as exc:
-        raise DuplicateRegistration from exc
+    except BaseException as exc:
+        # The rows roll back, a file in storage would stay: personal data belonging to no one.
+        for field_file in stored:
+            with contextlib.suppress(OSError):
+                field_file.storage.delete(field_file.name)
+        if isinstance(exc, IntegrityError):
+            raise DuplicateRegistration from exc
+        raise
     token = data.get("business_licence_token")
     if token:
         uploads.discard_stash(token)
     return user
 
 
-def _create_organisation(kind, data):
+def _create_organisation(kind, data, stored):
     if kind == OrganisationKind.INDIVIDUAL:
         return Organisation.objects.create(
             kind=kind, name=data["real_name"], contact_name=data["real_name"], contact_mobile=data["mobile"]
@@ -82,6 +91,7 @@ def _create_organisation(kind, data):
     licence = data.get("business_licence")
     if licence:
         organisation.business_licence.save(licence.name, licence, save=False)
+        stored.append(organisation.business_licence)
     organisation.save()
     return organisation
 

@@ -2,7 +2,8 @@
 
 `validate_business_licence` trusts neither the browser's content type nor the file name: the
 type comes from the file's first bytes (the `filetype` package plus our own signatures), the
-extension must agree with it, and images must decode completely in Pillow.
+extension must agree with it, and images must decode completely in Pillow. Polyglots (a valid
+file that is also HTML near its start or a ZIP at its end) are refused (`check_hidden_content`).
 The content checks (`detect_content_type`, `check_pdf`, `check_image`) are shared with the
 application form's upload fields (forms_config/uploads.py), which have their own limits and wording.
 
@@ -42,6 +43,16 @@ KIND_LABELS = {PDF: "PDF", JPEG: "JPG", PNG: "PNG"}
 MAX_IMAGE_PIXELS = 50_000_000
 PDF_EOF_WINDOW = 1024
 
+# Polyglots: a file that is a valid PDF or image *and* something else. Browsers that sniff (or
+# any proxy or bucket that drops our nosniff header) render HTML found near the start of a file
+# whatever its declared type, and archive tools read a ZIP from the end of any file. A scan or an
+# exported PDF holds neither, so both are refused.
+SNIFF_WINDOW = 1445  # the "resource header" WHATWG MIME sniffing looks at
+MARKUP_RE = re.compile(rb"<(?:script|html|body|head|iframe|svg|object|embed|!doctype|\?php)[\s>/]", re.IGNORECASE)
+ZIP_TAIL = 65_557  # a ZIP's end-of-central-directory record sits within the last 64 KiB + 22 bytes
+ZIP_END_SIGNATURE = b"PK\x05\x06"
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every PNG ends with
+
 STASH_SALT = "accounts.uploads.stash"
 STASH_MAX_AGE = 24 * 60 * 60  # seconds
 STASH_DIR = "pending"
@@ -57,6 +68,8 @@ ERRORS = {
     "corrupt_image": _("图片文件已损坏或不完整，无法打开，请重新扫描或拍照后上传。"),
     "corrupt_pdf": _("PDF 文件已损坏或不完整，请重新导出后上传。"),
     "too_many_pixels": _("图片像素过多（超过 5000 万像素），请缩小尺寸后重新上传。"),
+    "markup": _("文件中夹带了网页或脚本代码，不能上传，请上传扫描件或导出的原始文件。"),
+    "trailing_data": _("文件末尾夹带了其他数据（如压缩包或脚本），不能上传，请上传扫描件或导出的原始文件。"),
 }
 
 
@@ -122,6 +135,19 @@ def check_image(data, mime):
         raise ValidationError(ERRORS["corrupt_image"], code="corrupt") from None
 
 
+def check_hidden_content(head, tail, mime):
+    """Refuse polyglots: markup in the first bytes, a ZIP at the end, anything after a PNG's IEND.
+
+    `head` is the start of the file (at least SNIFF_WINDOW bytes when the file is that long),
+    `tail` its end (at least ZIP_TAIL bytes when the file is that long)."""
+    if MARKUP_RE.search(head[:SNIFF_WINDOW]):
+        raise ValidationError(ERRORS["markup"], code="polyglot")
+    if ZIP_END_SIGNATURE in tail[-ZIP_TAIL:]:
+        raise ValidationError(ERRORS["trailing_data"], code="polyglot")
+    if mime == PNG and not tail.endswith(PNG_END):
+        raise ValidationError(ERRORS["trailing_data"], code="polyglot")
+
+
 def validate_business_licence(uploaded_file):
     """Refuse anything but a complete PDF, JPEG or PNG within the size limit, named as what it is."""
     limit = settings.BUSINESS_LICENCE_MAX_BYTES
@@ -147,6 +173,7 @@ def validate_business_licence(uploaded_file):
         check_pdf(data)
     else:
         check_image(data, mime)
+    check_hidden_content(data, data, mime)
 
 
 def display_name(name):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from cms.models import LicenseCatalogPage
 
-from . import services
+from . import ratelimit, services
 from .forms import (
     EnterpriseRegistrationForm,
     IndividualRegistrationForm,
@@ -54,10 +55,23 @@ class RegisterView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(kind=self.kind, title=self.title, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        # Refuse early, before the form is validated, so a throttled client burns no SMS code tries.
+        exceeded = ratelimit.peek("register", ratelimit.client_ip(request), ratelimit.registration_limits())
+        if exceeded:
+            return self._throttled(self.get_form(), exceeded)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        # peek() above is only a fast path: hit() counts atomically, so parallel posts cannot all pass.
+        ip = ratelimit.client_ip(self.request)
+        exceeded = ratelimit.hit("register", ip, ratelimit.registration_limits())
+        if exceeded:
+            return self._throttled(form, exceeded)
         try:
             services.register_applicant(form.kind, form.cleaned_data)
         except services.DuplicateRegistration:
+            ratelimit.release("register", ip, ratelimit.registration_limits())
             form.add_error(None, _("用户名、手机号或统一社会信用代码刚刚已被注册，请检查后重试。"))
             return self.form_invalid(form)
         self.request.session["registered_kind"] = self.kind
@@ -67,6 +81,19 @@ class RegisterView(FormView):
         if hasattr(form, "keep_business_licence"):
             form.keep_business_licence()
         return super().form_invalid(form)
+
+    def _throttled(self, form, exceeded):
+        if form.is_bound and form._errors is None:
+            # Not validated (the early refusal): validating would spend an SMS code try. An empty
+            # error dict lets the bound form show what was typed plus the one message below.
+            form._errors = ErrorDict()
+            form.cleaned_data = {}
+        elif hasattr(form, "keep_business_licence"):
+            form.keep_business_licence()
+        form.add_error(None, ratelimit.registration_message(exceeded))
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(exceeded.retry_after)
+        return response
 
 
 class RegisterDoneView(TemplateView):
@@ -128,9 +155,21 @@ def send_sms_code(request):
     form = SmsRequestForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"ok": False, "message": str(_("请输入正确的11位手机号码。"))}, status=400)
+    # Per-IP limits come before the per-phone ones: rotating phone numbers must not get around them.
+    ip = ratelimit.client_ip(request)
+    exceeded = ratelimit.hit("sms", ip, ratelimit.sms_limits())
+    if exceeded:
+        # No retry_after in the body: the button would count down for up to a day; the message says when.
+        return JsonResponse(
+            {"ok": False, "message": ratelimit.sms_message(exceeded), "retry_after": None},
+            status=429,
+            headers={"Retry-After": str(exceeded.retry_after)},
+        )
     try:
         wait = services.request_sms_code(form.cleaned_data["mobile"], form.cleaned_data["purpose"])
     except SmsError as error:
+        # Nothing was sent: the refusal must not use up the network's allowance.
+        ratelimit.release("sms", ip, ratelimit.sms_limits())
         status = {"registered": 400, "delivery": 503}.get(error.code, 429)
         return JsonResponse({"ok": False, "message": error.message, "retry_after": error.retry_after}, status=status)
     return JsonResponse({"ok": True, "message": str(_("验证码已发送，请查收短信。")), "retry_after": wait})

@@ -157,7 +157,19 @@ class PageForm(forms.Form):
     def raw_from_post(self, post, files):
         """The raw value of every non-upload field of this page from a POST."""
         return {
-            key: spec.field_type.raw_from_post(self.fields[key], self.add_prefix(key), post, files)
+            key: without_nul(spec.field_type.raw_from_post(self.fields[key], self.add_prefix(key), post, files))
             for key, spec in self.specs.items()
             if not spec.accepts_uploads
         }
+
+
+def without_nul(raw):
+    """The raw value with NUL characters removed: PostgreSQL's jsonb cannot store U+0000, and no
+    form answer needs one (Django's own CharField refuses it for the same reason)."""
+    if isinstance(raw, str):
+        return raw.replace("\x00", "")
+    if isinstance(raw, list):
+        return [without_nul(item) for item in raw]
+    if isinstance(raw, dict):
+        return {key: without_nul(value) for key, value in raw.items()}
+    return raw

@@ -6,8 +6,9 @@ content type; the extension must agree with the content; images must decode comp
 PDFs must have a header and an end-of-file marker. What differs per field is set by the editor:
 which of PDF / JPG / PNG it takes and the size limit, and the messages name the field.
 
-A file can be up to 50 MB, so a PDF is judged by its first and last bytes only; an image is
-read whole because only a full decode finds a truncated one.
+A file can be up to 50 MB, so a PDF is judged by its first and last 64 KiB only; an image is
+read whole because only a full decode finds a truncated one. Polyglots (markup near the start,
+a ZIP at the end, data after a PNG's last chunk) are refused like the business licence.
 """
 
 import os
@@ -24,6 +25,8 @@ from accounts.uploads import (
     PDF,
     PDF_EOF_WINDOW,
     PNG,
+    ZIP_TAIL,
+    check_hidden_content,
     check_image,
     check_pdf,
     detect_content_type,
@@ -120,14 +123,17 @@ def _validate(uploaded_file, label, kinds, max_bytes):
             ERRORS["mismatch"], code="extension", params={"extension": extension, "kind": KIND_LABELS[mime]}
         )
     if mime == PDF:
-        if size <= HEAD_BYTES + PDF_EOF_WINDOW:
-            data = _read(uploaded_file, 0, size)
+        if size <= HEAD_BYTES + ZIP_TAIL:
+            data = tail = _read(uploaded_file, 0, size)
         else:
-            # The header and the last bytes are all check_pdf looks at.
-            data = head + _read(uploaded_file, size - PDF_EOF_WINDOW, PDF_EOF_WINDOW)
+            # The header and the last bytes are all check_pdf and check_hidden_content look at.
+            tail = _read(uploaded_file, size - ZIP_TAIL, ZIP_TAIL)
+            data = head + tail[-PDF_EOF_WINDOW:]
         check_pdf(data)
     else:
-        check_image(_read(uploaded_file, 0, size), mime)
+        data = tail = _read(uploaded_file, 0, size)
+        check_image(data, mime)
+    check_hidden_content(head, tail, mime)
     return mime
 
 

@@ -70,3 +70,44 @@ def restore_migration_data(django_db_blocker):
             contents = getattr(connections[alias], "_test_serialized_contents", None)
             if contents:
                 connections[alias].creation.deserialize_db_from_string(contents)
+
+
+def verify_staff_session(client, user):
+    """Mark the client's session as having passed the staff second factor (TOTP), as
+    `django_otp.login` does after a right code: the session holds the persistent id of a confirmed
+    device of the user. Gives the user a confirmed device when it has none. Returns the device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.two_factor import policy
+
+    device = policy.confirmed_device(user)
+    if device is None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name=policy.CONFIRMED_DEVICE_NAME, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _otp_verified_force_login(monkeypatch):
+    """Staff must pass a TOTP second factor (STAFF_2FA_REQUIRED, on in tests). A test that logs a
+    user in with the test client's `force_login` means "this user is logged in", so for a user who
+    can reach the admin it also verifies the session (`verify_staff_session`). Tests of the second
+    factor itself (tests/security/test_staff_2fa.py) override this fixture to get plain sessions;
+    real logins (browser journeys) enter a real code."""
+    from django.test import Client
+
+    from accounts.two_factor import policy
+
+    plain_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain_force_login(self, user, backend)
+        if policy.can_access_admin(user):
+            verify_staff_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    yield

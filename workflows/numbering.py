@@ -41,7 +41,7 @@ def authority_abbreviation(authority):
 
 def next_value(authority, kind, year):
     """The next number in the (authority, kind, year) sequence; call inside a transaction."""
-    for _attempt in range(2):
+    for attempt in range(2):
         try:
             with transaction.atomic():
                 sequence, _created = DocumentSequence.objects.select_for_update().get_or_create(
@@ -49,7 +49,8 @@ def next_value(authority, kind, year):
                 )
             break
         except IntegrityError:  # a concurrent first number of the year: the row exists now
-            continue
+            if attempt:  # refused twice: not that race; let the action fail with the real error
+                raise
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return sequence.last

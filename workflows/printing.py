@@ -6,6 +6,11 @@
 What is printed comes from the application's frozen form version and its stored raw values, so a
 printout always matches what the applicant filled against, whatever editors changed since. Only
 pages and fields whose display conditions hold are printed, in the form's order.
+
+`masked=True` prints ID numbers and mobile numbers as the staff lists show them (accounts.masking):
+fields of the types 身份证号码 and 手机号 and table columns of those types. Staff and review
+bodies get masked pages (on the detail page and in their printout); the applicant, who owns the
+data, gets it whole.
 """
 
 from dataclasses import dataclass, field
@@ -76,9 +81,12 @@ class PrintedPage:
         return runs
 
 
-def printed_field(spec, raw):
-    table = getattr(spec.field_type, "rows_for_display", None)
+def printed_field(spec, raw, masked=False):
+    field_type = spec.field_type
+    table = getattr(field_type, "rows_for_display", None)
     if table is not None:
+        if masked and hasattr(field_type, "masked_rows_for_display"):
+            table = field_type.masked_rows_for_display
         headers, rows = table(spec.value, raw)
         return PrintedField(
             spec.key,
@@ -87,26 +95,33 @@ def printed_field(spec, raw):
             headers=[str(h) for h in headers],
             rows=[["" if cell is None else str(cell) for cell in row] for row in rows],
         )
-    text = spec.display(raw) or ""
+    if masked and hasattr(field_type, "masked_display"):
+        text = field_type.masked_display(spec.value, raw) or ""
+    else:
+        text = spec.display(raw) or ""
     # What the applicant confirmed belongs on paper next to the confirmation (承诺书).
     note = spec.value.get("text") if isinstance(spec.value.get("text"), str) else ""
     return PrintedField(spec.key, spec.label, spec.type, lines=str(text).splitlines() or [""], note=note.splitlines())
 
 
-def printed_page(schema, page, data):
-    fields = [printed_field(spec, data.get(spec.key)) for spec in page.fields if schema.field_visible(spec, data)]
+def printed_page(schema, page, data, masked=False):
+    fields = [
+        printed_field(spec, data.get(spec.key), masked=masked)
+        for spec in page.fields
+        if schema.field_visible(spec, data)
+    ]
     return PrintedPage(page.number, page.title, page.intro, fields)
 
 
-def printed_form(schema, data):
+def printed_form(schema, data, masked=False):
     """Every visible page of any frozen form (`schema`, a forms_config.schema.Schema) with the raw
     values `data`: the 许可申请书, and the 评审反馈表 the review_feedback document prints."""
     data = data or {}
-    return [printed_page(schema, page, data) for page in schema.visible_pages(data)]
+    return [printed_page(schema, page, data, masked=masked) for page in schema.visible_pages(data)]
 
 
-def printed_pages(application):
-    return printed_form(application.schema_version.parsed, application.data)
+def printed_pages(application, masked=False):
+    return printed_form(application.schema_version.parsed, application.data, masked=masked)
 
 
 def application_context(application):
@@ -139,7 +154,7 @@ def attachment_rows(application):
     return rows
 
 
-def print_page(application, page_number):
+def print_page(application, page_number, masked=False):
     """One page of the form as PDF bytes; PageNotPrintable for a missing or hidden page."""
     schema = application.schema_version.parsed
     data = application.data or {}
@@ -148,15 +163,15 @@ def print_page(application, page_number):
     page = schema.page(page_number)
     if not schema.page_visible(page, data):
         raise PageNotPrintable(page_number)
-    context = {**application_context(application), "page": printed_page(schema, page, data)}
+    context = {**application_context(application), "page": printed_page(schema, page, data, masked=masked)}
     return render_pdf(PAGE_TEMPLATE, context)
 
 
-def print_application(application):
+def print_application(application, masked=False):
     """The whole 许可申请书 as PDF bytes: header, items, every visible page and the attachments."""
     context = {
         **application_context(application),
-        "pages": printed_pages(application),
+        "pages": printed_pages(application, masked=masked),
         "attachments": attachment_rows(application),
     }
     return render_pdf(FORM_TEMPLATE, context)

@@ -20,7 +20,7 @@ from cms.models import LicenseLevel
 from forms_config.models import FormSchemaVersion
 from forms_config.prefill import initial_data
 
-from . import actions, permissions
+from . import actions, documents, permissions
 from .authority import derive_authority
 from .models import Application, ApplicationAttachment, ApplicationItem, ApplicationState
 
@@ -129,8 +129,8 @@ def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=N
     current = [ref for ref in (application.data.get(spec.key) or []) if ref.get("id") not in removed]
     kept = {str(i) for i in keep_ids}
     for attachment in application.attachments.filter(field_key=spec.key, uuid__in=removed - kept):
-        attachment.file.delete(save=False)  # the private file too, not only its row
         attachment.delete()
+        documents.delete_on_success(attachment.file)  # the private file too, once the row is surely gone
     errors = []
     for uploaded in uploaded_files:
         if len(current) >= max_files:
@@ -159,6 +159,7 @@ def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=N
             size=uploaded.size,
             uploaded_by=user,
         )
+        documents.track(attachment.file)  # deleted again if the page's save fails later on
         current.append(attachment.as_raw())
     application.data[spec.key] = current
     application.save(update_fields=["data", "updated_at"])

@@ -29,6 +29,18 @@ WEEKDAYS = [_("星期一"), _("星期二"), _("星期三"), _("星期四"), _("�
 VALUE_PREVIEW_CHARS = 80
 
 
+# Reasons and comments are printed into decision letters: a limit keeps every letter printable
+# (xhtml2pdf cannot lay out a 100,000-character word) and is far beyond any real reason.
+FREE_TEXT_MAX_CHARS = 2000
+
+
+class FreeText(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", FREE_TEXT_MAX_CHARS)
+        super().__init__(*args, **kwargs)
+        self.error_messages["max_length"] = _("最多 %(limit_value)d 个字（现有 %(show_value)d 个），请精简。")
+
+
 def textarea(rows=4):
     return forms.Textarea(attrs={"rows": rows})
 
@@ -66,7 +78,7 @@ class AcceptForm(forms.Form):
         },
         help_text=_("受理决定书将写明该机构及其联系人、联系电话，并同时通知该机构。"),
     )
-    comment = forms.CharField(label=_("受理意见"), required=False, widget=textarea(3))
+    comment = FreeText(label=_("受理意见"), required=False, widget=textarea(3))
 
 
 # --- 补正告知 -------------------------------------------------------------------------------------
@@ -121,7 +133,7 @@ class CorrectionForm(forms.Form):
     """补正告知书: every page of the frozen form and every field under it, each with a checkbox and
     a comment. Builds `items` for actions.request_correction."""
 
-    comment = forms.CharField(
+    comment = FreeText(
         label=_("补正说明"),
         required=False,
         widget=textarea(3),
@@ -157,7 +169,7 @@ class CorrectionForm(forms.Form):
     def _add(self, target, key, label, page_number, **extra):
         row = CorrectionTargetRow(self, target, key, label, page_number, **extra)
         self.fields[row.tick_name] = forms.BooleanField(label=label, required=False)
-        self.fields[row.comment_name] = forms.CharField(
+        self.fields[row.comment_name] = FreeText(
             label=_("补正意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
         )
         self.targets.append(row)
@@ -186,7 +198,7 @@ class CorrectionForm(forms.Form):
 
 
 class RefuseAcceptanceForm(forms.Form):
-    reasons = forms.CharField(
+    reasons = FreeText(
         label=_("不予受理的理由"),
         widget=textarea(5),
         error_messages={"required": _("请填写不予受理的理由。")},
@@ -195,11 +207,11 @@ class RefuseAcceptanceForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    comment = forms.CharField(label=_("审查意见"), required=False, widget=textarea(3))
+    comment = FreeText(label=_("审查意见"), required=False, widget=textarea(3))
 
 
 class DenyForm(forms.Form):
-    reasons = forms.CharField(
+    reasons = FreeText(
         label=_("不予许可的理由"),
         widget=textarea(5),
         error_messages={"required": _("请填写不予许可的理由。")},
@@ -221,7 +233,7 @@ class ProposeReviewDatesForm(forms.Form):
     date_1 = date_field(_("提议日期一"), required=True, required_message=_("请至少提议一个鉴定评审日期。"))
     date_2 = date_field(_("提议日期二"))
     date_3 = date_field(_("提议日期三"))
-    comment = forms.CharField(label=_("说明"), required=False, widget=textarea(3))
+    comment = FreeText(label=_("说明"), required=False, widget=textarea(3))
 
     DATE_FIELDS = ("date_1", "date_2", "date_3")
 
@@ -291,9 +303,7 @@ class ReviewReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择评审结论。")},
     )
-    summary = forms.CharField(
-        label=_("评审意见"), widget=textarea(6), error_messages={"required": _("请填写评审意见。")}
-    )
+    summary = FreeText(label=_("评审意见"), widget=textarea(6), error_messages={"required": _("请填写评审意见。")})
     report_file = forms.FileField(
         label=_("评审报告（PDF）"),
         widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),

@@ -16,3 +16,11 @@ def register_application_viewset():
     from .staff_admin import ApplicationViewSet
 
     return ApplicationViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_viewsets():
+    # 审计记录: read-only reports of transitions and downloads (superusers, workflows.view_audit).
+    from .audit_admin import AuditViewSetGroup
+
+    return AuditViewSetGroup()

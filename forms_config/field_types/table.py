@@ -16,6 +16,8 @@ from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from accounts import masking
+
 from ..keys import KEY_HELP, KEY_INVALID, KEY_RE, key_from_label, unique_key
 from ..widgets import TableWidget
 from .base import SchemaField
@@ -30,6 +32,8 @@ COLUMN_TYPE_CHOICES = [
     ("mobile", _("手机号")),
     ("uscc", _("统一社会信用代码")),
 ]
+# Cell types holding personal data, and how staff see them (masked_rows_for_display).
+COLUMN_MASKS = {"id_number": masking.mask_id_number, "mobile": masking.mask_mobile}
 DEFAULT_MAX_ROWS = 200
 MAX_MAX_ROWS = 1000
 INPUT_TYPES = {"date": "date", "mobile": "tel"}
@@ -273,8 +277,22 @@ class TableField(SchemaField):
                 rows.append(cells)
         return [c.label for c in columns], rows
 
+    def masked_rows_for_display(self, block_value, raw):
+        """rows_for_display with 身份证号码 and 手机号 columns masked, for staff (accounts.masking)."""
+        labels, rows = self.rows_for_display(block_value, raw)
+        maskers = [COLUMN_MASKS.get(c.type) for c in table_columns(block_value)]
+        return labels, [[mask(cell) if mask else cell for mask, cell in zip(maskers, row, strict=True)] for row in rows]
+
     def display(self, block_value, raw):
         _labels, rows = self.rows_for_display(block_value, raw)
+        return self._joined(rows)
+
+    def masked_display(self, block_value, raw):
+        _labels, rows = self.masked_rows_for_display(block_value, raw)
+        return self._joined(rows)
+
+    @staticmethod
+    def _joined(rows):
         return "；".join("，".join(cell or "—" for cell in row) for row in rows)
 
     def matches(self, raw, expected):

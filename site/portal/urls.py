@@ -3,12 +3,18 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # Before the admin's own URLs: the staff second factor (TOTP) pages.
+    path("admin/2fa/", include("accounts.two_factor.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("workflows.urls")),
+    # Wagtail's document links (wagtaildocs_serve): without them the admin's 文档 screens, chooser
+    # and API raise NoReverseMatch (a 500); found by tests/security/test_access_matrix.py.
+    path("documents/", include(wagtaildocs_urls)),
 ]
 
 if settings.DEBUG:

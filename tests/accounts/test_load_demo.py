@@ -275,3 +275,22 @@ def test_a_demo_application_the_catalogue_cannot_carry_is_left_out(monkeypatch):
     assert "演示申请未能添加：许可目录中没有已发布的“no-such-item”B级别" in out.getvalue()
     assert set(demo_applications()) == {ApplicationState.SUBMITTED, ApplicationState.APPROVED}
     assert not Application.objects.filter(state=ApplicationState.DRAFT).exists()
+
+
+def test_demo_staff_have_a_confirmed_totp_device_with_the_published_secret(demo_output):
+    import base64
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.two_factor import policy
+
+    assert load_demo.DEMO_TOTP_SECRET in demo_output and "切勿用于生产环境" in demo_output
+    key = base64.b32decode(load_demo.DEMO_TOTP_SECRET)
+    for username in [*STAFF, "editor", "admin"]:
+        device = policy.confirmed_device(User.objects.get(username=username))
+        assert device.bin_key == key, username
+        # What an authenticator app shows for the printed secret is accepted.
+        assert device.verify_token(f"{totp(key):06d}"), username
+    assert not TOTPDevice.objects.filter(user__username__in=APPLICANTS).exists()
+    assert TOTPDevice.objects.count() == len(STAFF) + 2  # the second run added none

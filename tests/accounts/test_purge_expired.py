@@ -35,3 +35,103 @@ def test_purge_removes_stale_stashes_only(monkeypatch):
     kept = stash_upload(png_file())
     call_command("purge_expired", stdout=StringIO())
     assert restore_upload(kept) is not None
+
+
+# ----- drafts nobody touches (settings.DATA_RETENTION) and what is never purged -----------------
+
+
+@pytest.fixture
+def parties():
+    from tests.builders import field, make_catalogue, make_form_schema, simple_pages
+    from tests.workflow_builders import make_parties
+
+    pages = simple_pages()
+    pages[1]["value"]["fields"].append(
+        field("files", "质量手册", "quality_manual", required=False, allowed_types=["pdf"], max_files=2)
+    )
+    return make_parties(make_catalogue(make_form_schema(pages)))
+
+
+def draft_with_file(parties):
+    from tests.forms_config.field_type_helpers import PDF, upload
+    from tests.workflow_builders import fill_completely, refresh
+    from workflows import services
+
+    draft = fill_completely(_new_draft(parties))
+    spec = draft.schema_version.parsed.fields_by_key["quality_manual"]
+    assert services.attach_files(draft, spec, [upload("质量手册.pdf", PDF)], [], parties.applicant) == []
+    return refresh(draft)
+
+
+def _new_draft(parties):
+    from tests.builders import ApplicationFactory
+
+    return ApplicationFactory(user=parties.applicant, levels=[parties.catalogue["D"]])
+
+
+def age(application, days):
+    from workflows.models import Application
+
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now() - timedelta(days=days))
+
+
+def test_purge_deletes_untouched_drafts_with_their_files_and_keeps_the_rest(parties, settings):
+    from tests.workflow_builders import application_in
+    from workflows.models import AccessKind, AccessLog, Application, ApplicationAttachment, ApplicationEvent
+
+    settings.DATA_RETENTION = {"DRAFT_RETENTION_DAYS": 30, "SMS_CODE_RETENTION_DAYS": 2}
+    stale = draft_with_file(parties)
+    stored = stale.attachments.get().file
+    storage, name = stored.storage, stored.name
+    assert storage.exists(name)
+    recent = _new_draft(parties)
+    submitted = application_in("accepted", parties)
+    age(stale, 31)
+    age(recent, 29)
+    age(submitted, 400)  # only drafts are purged, however old the rest
+    events_before = ApplicationEvent.objects.count()
+    log = AccessLog(
+        application=submitted,
+        application_reference=submitted.reference,
+        kind=AccessKind.PRINTED_APPLICATION,
+        user=parties.authority,
+        organisation=parties.authority.organisation,
+    )
+    log.save()
+    AccessLog.objects.filter(pk=log.pk).update(created_at=timezone.now() - timedelta(days=400))
+
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+
+    assert "stale drafts removed: 1" in out.getvalue()
+    assert not Application.objects.filter(pk=stale.pk).exists()
+    assert not ApplicationAttachment.objects.filter(application_id=stale.pk).exists()
+    assert not storage.exists(name)
+    assert Application.objects.filter(pk__in=[recent.pk, submitted.pk]).count() == 2
+    # Audit records stay, however old: GB/T 22239 asks for at least six months.
+    assert ApplicationEvent.objects.count() == events_before
+    assert AccessLog.objects.filter(pk=log.pk).exists()
+
+
+def test_purge_uses_the_default_retention_when_the_setting_is_missing(parties, settings):
+    from workflows.models import Application
+
+    del settings.DATA_RETENTION
+    draft = _new_draft(parties)
+    age(draft, 364)
+    call_command("purge_expired", stdout=StringIO())
+    assert Application.objects.filter(pk=draft.pk).exists()
+    age(draft, 366)
+    call_command("purge_expired", stdout=StringIO())
+    assert not Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_sms_code_retention_follows_the_setting(settings):
+    settings.DATA_RETENTION = {"DRAFT_RETENTION_DAYS": 365, "SMS_CODE_RETENTION_DAYS": 5}
+    send_code("13900000003", "register")
+    SmsCode.objects.update(created_at=timezone.now() - timedelta(days=3))
+    call_command("purge_expired", stdout=StringIO())
+    assert SmsCode.objects.count() == 1
+    SmsCode.objects.update(created_at=timezone.now() - timedelta(days=6))
+    call_command("purge_expired", stdout=StringIO())
+    assert SmsCode.objects.count() == 0

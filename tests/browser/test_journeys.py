@@ -2,13 +2,15 @@
 runs them (`--dist loadfile`): registration, the application journey, and the form widgets of
 static/js/form_widgets.js (region cascade, table rows) checked by what the server reads back."""
 
+import base64
 import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.datastructures import MultiValueDict
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.sms.backends import locmem
 from tests.accounts.helpers import PASSWORD, png_file
@@ -98,6 +100,11 @@ def test_institution_waits_for_staff_approval_in_the_admin(page, live_server, re
     page.locator("#id_username").fill("root2026")
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
     page.locator("button[type=submit]").click()
+    # First admin login: the second factor is set up with the secret the page shows.
+    page.wait_for_url("**/admin/2fa/enrol/**")
+    page.locator("#id_token").fill(_totp_code(page.locator("#otp-secret").inner_text()))
+    page.get_by_role("button", name="完成设置").click()
+    page.wait_for_url(live_server.url + "/admin/")
     page.goto(live_server.url + "/admin/organisations/applicants/?approval_status=pending")
     page.get_by_role("button", name="审核通过").click()
     page.get_by_text("已审核通过").wait_for()
@@ -280,7 +287,6 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
 
 # ----- form widgets (static/js/form_widgets.js) -----
 
-SCRIPT = Path(settings.BASE_DIR) / "static" / "js" / "form_widgets.js"
 COLUMNS = [
     {"label": "姓名", "key": "name", "type": "text", "required": True},
     {"label": "身份证号码", "key": "id_number", "type": "id_number", "required": True},
@@ -297,7 +303,8 @@ def open_form(page, live_server, data):
     # Same origin as the live server, so the script's fetch reaches /accounts/regions/.
     page.goto(live_server.url + "/accounts/login/")
     page.set_content(f'<!DOCTYPE html><html><body><form id="f">{html}</form></body></html>')
-    page.add_script_tag(path=str(SCRIPT))
+    # By URL, as the real pages load it: the Content Security Policy refuses inline scripts.
+    page.add_script_tag(url=live_server.url + "/static/js/form_widgets.js")
     return schema
 
 
@@ -369,12 +376,22 @@ def _role_page(browser, base, username, staff=False):
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
     if staff:
+        # The staff member's authenticator app, set up before: the code it shows now.
+        device = TOTPDevice.objects.create(user=get_user_model().objects.get(username=username), confirmed=True)
         page.locator("button[type=submit]").click()
+        page.wait_for_url("**/admin/2fa/verify/**")
+        page.locator("#id_token").fill(_totp_code(base64.b32encode(device.bin_key).decode()))
+        page.get_by_role("button", name="验证").click()
         page.wait_for_url(base + "/admin/")
     else:
         page.get_by_role("button", name="登录").click()
         page.get_by_role("heading", name="我的办事").wait_for()
     return page
+
+
+def _totp_code(secret):
+    """What an authenticator app set up with this base32 secret shows now."""
+    return f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8))):06d}"
 
 
 def _staff_action(page, label):

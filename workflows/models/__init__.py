@@ -1,5 +1,6 @@
 from .applications import Application, ApplicationItem, ApplicationState, Clock
 from .attachments import ApplicationAttachment
+from .audit import AccessKind, AccessLog
 from .calendar import CalendarDay, DayKind
 from .correction import CorrectionItem, CorrectionNotice, CorrectionTarget
 from .documents import Document, DocumentKind, DocumentSequence
@@ -20,6 +21,8 @@ from .review import (
 from .settings import WorkflowSettings
 
 __all__ = [
+    "AccessKind",
+    "AccessLog",
     "Action",
     "Application",
     "ApplicationAttachment",

@@ -11,7 +11,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from accounts.masking import mask_id_number, mask_mobile
+from accounts.masking import mask_id_number, mask_mobile, redact_text
+from forms_config.field_types.formats import IdNumberField, MobileField
 
 from .. import actions, deadlines, printing
 from ..models import Action, ApplicationEvent, ApplicationItem, Document, ReviewAppointment
@@ -64,7 +65,8 @@ def form_pages(application):
         files_by_key.setdefault(attachment.field_key, []).append(attachment)
     return [
         {"page": page, "fields": [{"field": f, "files": files_by_key.get(f.key, [])} for f in page.fields]}
-        for page in printing.printed_pages(application)
+        # Staff see ID numbers and mobiles masked (PIPL art. 51); the printout does the same.
+        for page in printing.printed_pages(application, masked=True)
     ]
 
 
@@ -80,12 +82,28 @@ def attachment_rows(application):
     ]
 
 
+def masked_changes(application, notice):
+    """补正改动 as staff see them: 身份证号码 and 手机号 fields masked by type; in any other field
+    (a table's joined rows, free text) each such number found in the text is masked. The changes
+    store display text, not raw values, so the text is all there is to go on."""
+    if notice is None:
+        return []
+    fields = application.schema_version.parsed.fields_by_key
+    result = []
+    for change in notice.changes or []:
+        spec = fields.get(change.get("key"))
+        field_type = spec.field_type if spec else None
+        mask = {IdNumberField: mask_id_number, MobileField: mask_mobile}.get(type(field_type), redact_text)
+        result.append({**change, "before": mask(change.get("before") or ""), "after": mask(change.get("after") or "")})
+    return result
+
+
 def feedback_pages(feedback):
     if feedback is None:
         return []
     schema = feedback.schema_version.parsed
     data = feedback.data or {}
-    return [printing.printed_page(schema, page, data) for page in schema.visible_pages(data)]
+    return [printing.printed_page(schema, page, data, masked=True) for page in schema.visible_pages(data)]
 
 
 # The staff actions, in the order their buttons appear, and the URL name of each one's view.
@@ -171,6 +189,7 @@ class ApplicationDetailView(StaffApplicationMixin, WagtailAdminTemplateMixin, Te
             documents=list(application.documents.all()),
             notice=notice,
             notice_items=list(notice.items.all()) if notice else [],
+            notice_changes=masked_changes(application, notice),
             proposals=list(application.review_proposals.all()),
             report=report,
             report_files=list(report.files.all()) if report else [],

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from forms_config.schema import FIELD_PREFIX
 
-from .. import actions, correction
+from .. import actions, correction, documents
 from ..models import Action, CorrectionTarget
 from ._action_view import ApplicantActionView
 
@@ -34,27 +35,29 @@ class CorrectionView(ApplicantActionView):
         keys = correction.editable_keys(application)
         values, upload_errors = {}, {}
         try:
-            # The pages the form showed (as get_context renders them): a field it did not show
-            # was not posted, and reading it from the POST would blank it.
-            for page in schema.visible_pages(application.data):
-                specs = [spec for spec in page.fields if spec.key in keys]
-                if not specs:
-                    continue
-                form = schema.page_form(page, application.data)
-                values.update(form.raw_from_post(request.POST, request.FILES))
-                for spec in specs:
-                    if spec.accepts_uploads:
-                        name = form.add_prefix(spec.key)
-                        errors = correction.attach_correction_files(
-                            application,
-                            spec,
-                            request.FILES.getlist(name),
-                            request.POST.getlist(f"{name}__remove"),
-                            request.user,
-                        )
-                        if errors:
-                            upload_errors[spec.key] = errors
-            correction.save_correction(application, values)
+            # Saved whole or not at all, like a draft page (workflows/views/drafts.py).
+            with documents.files_removed_on_failure(), transaction.atomic():
+                # The pages the form showed (as get_context renders them): a field it did not show
+                # was not posted, and reading it from the POST would blank it.
+                for page in schema.visible_pages(application.data):
+                    specs = [spec for spec in page.fields if spec.key in keys]
+                    if not specs:
+                        continue
+                    form = schema.page_form(page, application.data)
+                    values.update(form.raw_from_post(request.POST, request.FILES))
+                    for spec in specs:
+                        if spec.accepts_uploads:
+                            name = form.add_prefix(spec.key)
+                            errors = correction.attach_correction_files(
+                                application,
+                                spec,
+                                request.FILES.getlist(name),
+                                request.POST.getlist(f"{name}__remove"),
+                                request.user,
+                            )
+                            if errors:
+                                upload_errors[spec.key] = errors
+                correction.save_correction(application, values)
         except actions.ActionRefused as error:
             return self.refused(application, error)
         if upload_errors:

@@ -4,6 +4,7 @@ or delete the draft.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import documents, services
 from ..authority import provincial_authority
 from ..forms import CatalogueSearchForm
 from ._common import ApplicantRequiredMixin, changeable_or_404, is_applicant
@@ -77,19 +78,22 @@ class FormPageView(ApplicantRequiredMixin, View):
         form = schema.page_form(page, application.data)
         values = form.raw_from_post(request.POST, request.FILES)
         upload_errors = {}
-        for spec in page.fields:
-            if spec.accepts_uploads:
-                name = form.add_prefix(spec.key)
-                errors = services.attach_files(
-                    application,
-                    spec,
-                    request.FILES.getlist(name),
-                    request.POST.getlist(f"{name}__remove"),
-                    request.user,
-                )
-                if errors:
-                    upload_errors[spec.key] = errors
-        services.save_values(application, values, current_page=number)
+        # The page is saved whole or not at all: a failure in a later field's upload must not
+        # leave an earlier field's files (or removals) done and the typed values lost.
+        with documents.files_removed_on_failure(), transaction.atomic():
+            for spec in page.fields:
+                if spec.accepts_uploads:
+                    name = form.add_prefix(spec.key)
+                    errors = services.attach_files(
+                        application,
+                        spec,
+                        request.FILES.getlist(name),
+                        request.POST.getlist(f"{name}__remove"),
+                        request.user,
+                    )
+                    if errors:
+                        upload_errors[spec.key] = errors
+            services.save_values(application, values, current_page=number)
         form = schema.page_form(page, application.data)
 
         action = request.POST.get("action", "save")

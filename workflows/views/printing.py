@@ -1,5 +1,9 @@
 """The applicant's PDFs of the 申请书 (workflows.printing): the whole form or one page, draft or
 submitted.
+
+Only applicant accounts print here, and guardian lets an applicant see its own organisation's
+applications only, so the reader is the owner of the data. Should anyone else ever get here, the
+printout is masked and recorded in the audit trail, as the staff printout is.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -9,14 +13,21 @@ from django.utils.translation import gettext as _
 from forms_config.pdf import pdf_bytes_response
 
 from .. import permissions, printing
+from ..models import AccessKind, AccessLog
 from ._common import application_queryset, is_applicant
+from .files import is_owner
 
 
 def _pdf(request, uuid, build, filename):
     if not is_applicant(request.user):
         raise Http404
     application = permissions.get_application_or_404(request.user, uuid, queryset=application_queryset())
-    return pdf_bytes_response(build(application), filename(application))
+    masked = not is_owner(request.user, application)
+    name = filename(application)
+    response = pdf_bytes_response(build(application, masked), name)
+    if masked:
+        AccessLog.objects.record(request, application, AccessKind.PRINTED_APPLICATION, object_name=name, masked=True)
+    return response
 
 
 def _pdf_name(application, page_number=None):
@@ -28,9 +39,9 @@ def _pdf_name(application, page_number=None):
 
 @login_required
 def print_page(request, uuid, number):
-    def build(application):
+    def build(application, masked):
         try:
-            return printing.print_page(application, number)
+            return printing.print_page(application, number, masked=masked)
         except printing.PageNotPrintable:  # out of range, or hidden by its display condition
             raise Http404 from None
 
@@ -39,4 +50,7 @@ def print_page(request, uuid, number):
 
 @login_required
 def print_application(request, uuid):
-    return _pdf(request, uuid, printing.print_application, _pdf_name)
+    def build(application, masked):
+        return printing.print_application(application, masked=masked)
+
+    return _pdf(request, uuid, build, _pdf_name)

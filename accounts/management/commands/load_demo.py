@@ -16,6 +16,7 @@ for demo_enterprise), and one approved with its licence (its 评审反馈表 sti
 made once: a run finds the enterprise's submitted applications and leaves them alone.
 """
 
+import base64
 import datetime
 import functools
 import io
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Page, Site
 
 from accounts.models import (
@@ -46,6 +48,7 @@ from accounts.models import (
     Region,
     ReviewBody,
 )
+from accounts.two_factor.policy import CONFIRMED_DEVICE_NAME
 from accounts.validators import org_code_check_char, ric_check_char, uscc_check_char
 from cms import demo as cms_demo
 from cms.models import HomePage, LicenseItemPage, LicenseLevel
@@ -58,6 +61,11 @@ from workflows.working_days import add_working_days
 
 # Only the demo accounts below use it; it passes PasswordComplexityValidator (seed 1.3).
 DEMO_PASSWORD = "Demo@2026pass"
+# Staff log in with a TOTP code as well (accounts/two_factor/). The demo staff accounts share this
+# published secret so the demo can be tried with any authenticator app; like the password, it must
+# never be used on a real server.
+DEMO_TOTP_KEY = b"portal-demo-totp-key"  # 20 bytes, as TOTPDevice keys
+DEMO_TOTP_SECRET = base64.b32encode(DEMO_TOTP_KEY).decode("ascii")
 
 SAMR_NAME = "国家市场监督管理总局"
 AUTHORITY_STAFF_GROUP = "审批机关工作人员"
@@ -225,6 +233,7 @@ class Command(BaseCommand):
             home = self.load_home_page()
             missing_field_types = self.load_portal_content(home)
             logins = self.load_accounts(samr, provincial["110000"], review_bodies[CSEI_NAME], groups)
+            self.load_totp_devices([username for username, _role, url in logins if url.endswith("/admin/")])
             demo_applications, demo_warnings = self.load_demo_applications(
                 provincial["110000"], review_bodies[CSEI_NAME]
             )
@@ -254,6 +263,11 @@ class Command(BaseCommand):
                 )
             )
         self.print_logins(logins)
+        self.stdout.write(
+            f"工作人员账号登录管理后台还须两步验证：在手机的身份验证器中添加密钥 {DEMO_TOTP_SECRET}"
+            "（TOTP，6位，30秒），登录后输入其显示的动态验证码。"
+        )
+        self.stdout.write(self.style.WARNING("演示密钥与演示密码一样是公开的，仅供试用，切勿用于生产环境。"))
 
     # --- organisations -------------------------------------------------------------------
 
@@ -618,6 +632,17 @@ class Command(BaseCommand):
             organisation.add_member(user)
         user.groups.add(*[group for group in groups if group is not None])
         return user
+
+    def load_totp_devices(self, usernames):
+        """One confirmed TOTP device per demo staff account, with the published demo secret; a
+        device enrolled by hand is replaced, so the printed secret always works."""
+        for user in get_user_model().objects.filter(username__in=usernames):
+            TOTPDevice.objects.filter(user=user).exclude(name=CONFIRMED_DEVICE_NAME).delete()
+            TOTPDevice.objects.update_or_create(
+                user=user,
+                name=CONFIRMED_DEVICE_NAME,
+                defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True},
+            )
 
     def print_logins(self, logins):
         header = ("用户名", "密码", "角色", "登录地址")

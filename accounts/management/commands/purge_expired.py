@@ -1,24 +1,69 @@
-"""Delete what the portal no longer needs: stale stashed uploads and old SMS codes.
+"""Delete what the portal no longer needs: stale stashed uploads, old SMS codes and abandoned drafts.
 
 Run daily (cron or systemd timer). Personal data is kept no longer than its purpose needs
-(PIPL): an SMS code only matters for its 5 minutes and for today's send count.
+(PIPL art. 19): an SMS code only matters for its 5 minutes and for today's send count; a draft
+nobody has saved for settings.DATA_RETENTION["DRAFT_RETENTION_DAYS"] days is deleted with its
+uploaded files (through workflows.services.delete_draft, the same path as the applicant's 删除).
+
+Audit records are never touched here: transitions (ApplicationEvent) belong to submitted
+applications, which are not drafts, and download records (AccessLog) outlive their application.
 """
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SmsCode
 from accounts.uploads import purge_stale_stashes
 
-SMS_CODE_RETENTION = timedelta(days=2)
+DEFAULT_RETENTION = {"DRAFT_RETENTION_DAYS": 365, "SMS_CODE_RETENTION_DAYS": 2}
+
+
+def retention_days(name):
+    return {**DEFAULT_RETENTION, **getattr(settings, "DATA_RETENTION", {})}[name]
+
+
+def purge_sms_codes(now):
+    cutoff = now - timedelta(days=retention_days("SMS_CODE_RETENTION_DAYS"))
+    deleted, _ = SmsCode.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def purge_stale_drafts(now):
+    """Delete every draft not saved since the cutoff, one by one, each in its own transaction
+    (a failing one leaves the others deleted and is retried tomorrow)."""
+    from workflows.models import Application, ApplicationState
+    from workflows.services import delete_draft
+
+    cutoff = now - timedelta(days=retention_days("DRAFT_RETENTION_DAYS"))
+    stale = Application.objects.filter(state=ApplicationState.DRAFT, updated_at__lt=cutoff).values_list("pk", flat=True)
+    deleted = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            # Locked and checked again: the applicant may have saved it since the list was read.
+            draft = (
+                Application.objects.select_for_update()
+                .filter(pk=pk, state=ApplicationState.DRAFT, updated_at__lt=cutoff)
+                .first()
+            )
+            if draft is None:
+                continue
+            delete_draft(draft)
+            deleted += 1
+    return deleted
 
 
 class Command(BaseCommand):
-    help = "删除过期的暂存上传文件和短信验证码记录"
+    help = "删除过期的暂存上传文件、短信验证码记录和长期未保存的草稿（审计记录不删除）"
 
     def handle(self, *args, **options):
+        now = timezone.now()
         files = purge_stale_stashes()
-        codes, _ = SmsCode.objects.filter(created_at__lt=timezone.now() - SMS_CODE_RETENTION).delete()
-        self.stdout.write(f"stashed uploads removed: {files}; SMS codes removed: {codes}")
+        codes = purge_sms_codes(now)
+        drafts = purge_stale_drafts(now)
+        self.stdout.write(
+            f"stashed uploads removed: {files}; SMS codes removed: {codes}; stale drafts removed: {drafts}"
+        )

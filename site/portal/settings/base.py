@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from . import env
@@ -39,6 +40,10 @@ INSTALLED_APPS = [
     "taggit",
     "guardian",
     "axes",
+    "csp",  # Content-Security-Policy (portal.security.PortalCSPMiddleware)
+    "accounts.two_factor",  # staff second factor (TOTP), on django-otp
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,12 +54,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.PortalCSPMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff second factor: django-otp marks the session verified or not, ours sends an unverified
+    # staff session to the TOTP page (accounts/two_factor/).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -112,11 +123,53 @@ AXES_COOLOFF_TIME = env.get_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same client address as the per-IP limits (REMOTE_ADDR unless TRUSTED_PROXY_COUNT says otherwise).
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
+
+# Staff (everyone who can reach the Wagtail admin) log in with password + TOTP code (GB/T 22239
+# level 3, privileged users); applicants are not affected. Switch off only for local development.
+STAFF_2FA_REQUIRED = env.get_bool("STAFF_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = "特种设备行政许可申报系统"
 
 # Sessions end after inactivity: the cookie is renewed on every request.
 SESSION_COOKIE_AGE = env.get_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Response headers (docs/operations.md, "Security settings"); HSTS and secure cookies are in production.py.
+# Scripts only from our static files: no 'unsafe-inline', no eval. Data for scripts goes in data-*
+# attributes or json_script (type="application/json", which is never executed).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # Not 'none': the Wagtail admin previews pages in a same-origin iframe.
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail 8.0's admin still renders inline <script> blocks (InlinePanel, MultipleChooserPanel, the
+# date pickers) and inline style attributes, and shows uploaded images as blob: previews.
+CSP_ADMIN_URL_PREFIXES = ("/admin/",)
+CSP_ADMIN_EXTRA_SOURCES = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE], "img-src": ["blob:"]}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views answer SAMEORIGIN themselves
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No calls from staff browsers or the server to third parties: no Gravatar, no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 if env.REDIS_URL:
     CACHES = {
@@ -166,6 +219,22 @@ SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_RESEND_INTERVAL_SECONDS = 60
 SMS_DAILY_LIMIT_PER_PHONE = 10
+# Per client IP (accounts/ratelimit.py, counters in the cache = Redis when REDIS_URL is set):
+# codes sent per clock hour / per calendar day, registrations per hour / per day. 0 switches one off.
+SMS_HOURLY_LIMIT_PER_IP = env.get_int("SMS_HOURLY_LIMIT_PER_IP", 10)
+SMS_DAILY_LIMIT_PER_IP = env.get_int("SMS_DAILY_LIMIT_PER_IP", 30)
+REGISTRATION_HOURLY_LIMIT_PER_IP = env.get_int("REGISTRATION_HOURLY_LIMIT_PER_IP", 5)
+REGISTRATION_DAILY_LIMIT_PER_IP = env.get_int("REGISTRATION_DAILY_LIMIT_PER_IP", 20)
+# How many reverse proxies of ours append to X-Forwarded-For; 0 (default) trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
+
+# Retention (PIPL art. 19: no longer than the purpose needs), applied by `manage.py purge_expired`:
+# drafts nobody has saved for this many days are deleted with their files; SMS codes after 2 days.
+# Audit records (transitions, downloads) are never purged: GB/T 22239 asks for at least 6 months.
+DATA_RETENTION = {
+    "DRAFT_RETENTION_DAYS": env.get_int("DRAFT_RETENTION_DAYS", 365),
+    "SMS_CODE_RETENTION_DAYS": 2,
+}
 
 # The CJK TrueType font every PDF embeds (forms_config/pdf.py); empty means the first installed of
 # the usual Debian fonts, WenQuanYi Micro Hei (fonts-wqy-microhei) first.
@@ -187,7 +256,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # ID numbers and mobiles are masked in every record a handler writes (accounts/logging.py).
+    "filters": {"redact_personal_data": {"()": "accounts.logging.RedactPersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django_tasks": {"level": "WARNING"},

@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SMS_BACKEND = "accounts.sms.backends.locmem.LocmemBackend"
+# On in tests whatever the shell says: tests/conftest.py verifies force-logged-in staff.
+STAFF_2FA_REQUIRED = True
 
 _tmp = Path(tempfile.mkdtemp(prefix="portal-test-"))
 MEDIA_ROOT = _tmp / "media"

@@ -1,0 +1,215 @@
+"""A corpus of hostile uploads, built in memory: every file here must be refused, with a Chinese
+message, by every upload entry point (registration's 营业执照, the application form's file fields,
+the review body's 评审报告 and 评审材料).
+
+Each entry is a `BadFile(name, content, why)`. The content is built from a small valid PDF, PNG or
+JPEG, so a refusal is due to the trick the entry plays and not to an otherwise broken file.
+`corpus(limit)` takes the size limit of the entry point, so the oversize entry is one byte over
+that entry point's own limit.
+
+Names are what the browser sends. Django's multipart parser already drops path components and
+non-printable characters (NUL, RTL override) from names before our validators see them, so the
+path-traversal and NUL names carry content that is refused on its own as well; that a good file
+with such a name is stored under a server-generated name is asserted separately.
+"""
+
+import functools
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class BadFile:
+    name: str
+    content: bytes
+    why: str
+
+    def __str__(self):  # pytest ids
+        return self.why
+
+
+def image_bytes(fmt, size=(64, 48)):
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size)
+    width, height = size
+    image.putdata([((x * 5 + y) % 256, (x * y) % 256, (x + 7 * y) % 256) for y in range(height) for x in range(width)])
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
+GIF = image_bytes("GIF")
+PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 300
+MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"PE\x00\x00" + b"\x00" * 300
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n"
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" '
+    b'onload="alert(1)"><script>alert(document.domain)</script></svg>'
+)
+PHP = b"<?php system($_GET['c']); ?>\n"
+
+
+def zip_bytes(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@functools.cache
+def zip_bomb():
+    # 64 MB of zeros deflate to about 64 KB; a reader that unpacks it pays the full size.
+    return zip_bytes({"营业执照.pdf": b"\x00" * (64 * 1024 * 1024)})
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bomb(width=50_000, height=50_000):
+    """A well-formed PNG header announcing 2.5 gigapixels over a few bytes of data."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 4096))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def jpeg_bomb():
+    """A JPEG whose frame header (SOF0) claims 65500 x 65500 pixels."""
+    at = JPEG.index(b"\xff\xc0")
+    return JPEG[: at + 5] + struct.pack(">HH", 65500, 65500) + JPEG[at + 9 :]
+
+
+def oversize_pdf(limit):
+    """A structurally fine PDF one byte over `limit`."""
+    filler = limit + 1 - len(PDF)
+    return PDF[:-7] + b"%" + b" " * (filler - 1) + PDF[-7:]
+
+
+def corpus(limit):
+    """Every bad file, for an entry point whose size limit is `limit` bytes."""
+    files = [
+        # Executables under a document's name.
+        BadFile("营业执照.pdf", ELF, "ELF executable renamed .pdf"),
+        BadFile("scan.png", MZ, "Windows PE (MZ) executable renamed .png"),
+        BadFile("licence.jpg", MZ, "Windows PE (MZ) executable renamed .jpg"),
+        BadFile("申请书.pdf.exe", MZ, "double extension .pdf.exe"),
+        BadFile("申请书.pdf.exe", PDF, "double extension .pdf.exe on a real PDF"),
+        BadFile("shell.php.png", PHP, "double extension .php.png with PHP code"),
+        BadFile("shell.php", PNG, "PHP extension on a real PNG"),
+        # Active content.
+        BadFile("说明.pdf", HTML, "HTML with script renamed .pdf"),
+        BadFile("page.html", PDF, "a PDF named .html"),
+        BadFile("logo.png", SVG, "SVG with script renamed .png"),
+        BadFile("logo.svg", SVG, "SVG with script"),
+        # Polyglots.
+        BadFile("polyglot.pdf", HTML + PDF, "HTML/PDF polyglot (HTML first, PDF later in the first KB)"),
+        BadFile("polyglot.pdf", PDF[:9] + HTML + PDF[9:], "PDF/HTML polyglot (PDF header, HTML in the head)"),
+        BadFile("polyglot.png", PNG + zip_bytes({"run.sh": b"#!/bin/sh\nid\n"}), "PNG/ZIP polyglot (ZIP appended)"),
+        BadFile("polyglot.png", PNG + PHP, "PNG with PHP code appended after IEND"),
+        BadFile("archive.pdf", zip_bytes({"a.pdf": PDF}), "ZIP archive renamed .pdf"),
+        # Bombs and sizes.
+        BadFile("bomb.pdf", zip_bomb(), "zip bomb renamed .pdf"),
+        BadFile("bomb.png", png_bomb(), "decompression-bomb PNG (50000 x 50000 declared)"),
+        BadFile("bomb.jpg", jpeg_bomb(), "decompression-bomb JPEG (65500 x 65500 declared)"),
+        BadFile("big.pdf", oversize_pdf(limit), "one byte over the size limit"),
+        BadFile("empty.pdf", b"", "empty file"),
+        # Names.
+        BadFile("../../etc/passwd", PDF, "path traversal without an extension"),
+        BadFile("../../../etc/passwd.pdf", ELF, "path traversal with .pdf and ELF content"),
+        BadFile("..\\..\\windows\\system32\\cmd.exe", MZ, "Windows path traversal to an .exe"),
+        BadFile("evil.php\x00.pdf", PHP, "NUL byte in the name with PHP content"),
+        BadFile("invoice\u202efdp.exe", MZ, "RTL override hiding .exe"),
+        BadFile("a" * 1000, PDF, "very long name without an extension"),
+        BadFile("b" * 300 + ".pdf", ELF, "very long .pdf name over an executable"),
+        BadFile("licence.pdf.", PDF, "trailing dot"),
+        BadFile("licence", PDF, "no extension"),
+        # Wrong or mismatched types.
+        BadFile("营业执照.PdF", PNG, "mixed-case .PdF over a PNG"),
+        BadFile("photo.JPG", PNG, "upper-case .JPG over a PNG"),
+        BadFile("营业执照.pdf", JPEG, "JPEG renamed .pdf"),
+        BadFile("scan.png", JPEG, "JPEG renamed .png"),
+        BadFile("scan.png", GIF, "GIF renamed .png"),
+        BadFile("note.pdf", b"just text, no header\n%%EOF\n", "plain text renamed .pdf"),
+        # Broken files.
+        BadFile("truncated.png", PNG[: len(PNG) // 2], "truncated PNG"),
+        BadFile("truncated.jpg", JPEG[: len(JPEG) // 2], "truncated JPEG"),
+        BadFile("noeof.pdf", PDF.replace(b"%%EOF", b"%%EOX"), "PDF without %%EOF"),
+    ]
+    return files
+
+
+# A PDF-only field (评审报告, or an application field set to PDF) also refuses real images.
+PDF_ONLY_EXTRA = [
+    BadFile("评审报告.jpg", JPEG, "a real JPEG for a PDF-only field"),
+    BadFile("评审报告.png", PNG, "a real PNG for a PDF-only field"),
+]
+
+
+# ----- checks shared with test_hostile_input: hostile text must come back as text ---------------
+
+MARKER = "31337"  # every injection payload carries it, so a check can tell our payload from the page's own code
+
+
+class _MarkupCollector(HTMLParser):
+    """What a browser would execute: script bodies, event-handler attributes, javascript: URLs."""
+
+    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.executable = []
+        self._script_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._script_depth += 1
+        for name, value in attrs:
+            value = value or ""
+            if MARKER not in value:
+                continue
+            if name.startswith("on"):
+                self.executable.append(f"<{tag} {name}={value!r}>")
+            elif name in self.URL_ATTRIBUTES and value.strip().lower().startswith(("javascript:", "data:")):
+                self.executable.append(f"<{tag} {name}={value!r}>")
+        if tag in {"img", "svg", "iframe", "object", "embed", "xss"} and any(MARKER in (v or "") for _n, v in attrs):
+            self.executable.append(f"<{tag}> injected")
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script_depth:
+            self._script_depth -= 1
+
+    def handle_data(self, data):
+        if self._script_depth and MARKER in data:
+            self.executable.append(f"<script>{data[:80]}")
+
+
+def executable_payloads(html):
+    """Every place where a payload carrying MARKER became markup a browser would run."""
+    collector = _MarkupCollector()
+    collector.feed(html)
+    collector.close()
+    found = list(collector.executable)
+    for raw in (f"<script>alert({MARKER})", f"onerror=alert({MARKER})>", f"<svg onload=alert({MARKER})"):
+        # Escaped output has &lt; / &quot; here; the raw form means the value went out unescaped.
+        if raw in html and raw not in found:
+            found.append(raw)
+    return found

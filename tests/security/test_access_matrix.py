@@ -1,0 +1,414 @@
+"""Access-control matrix (issue 5; OWASP ASVS 4.0 V4.1/V4.2, GB/T 22239-2019 8.1.4.2 access control).
+
+Every URL pattern of the site, read from Django's resolver, is checked for every role: anonymous,
+the owner (applicant), another enterprise, the application's authority, another province's
+authority, SAMR, the entrusted review body, another review body and a content editor.
+
+- Our own URLs (portal, 许可申请办理, 单位管理, 工作日历, the form-schema snippet, the CMS pages)
+  have an entry in EXPECTED: how to fill the URL from the fixture world and the answer each role
+  gets (tokens of tests/security/matrix.py). Outsiders also POST empty data to them, and nothing
+  may change.
+- Wagtail's and Django's own admin URLs follow a rule per role: anonymous users and applicants
+  never get in (admin login, 404 or 405), staff never get a 500, no role (none is a superuser)
+  reaches user, group, site, settings, redirect or collection management.
+- A URL that is neither in EXPECTED, nor in a third-party namespace, nor in SKIPPED fails
+  test_every_url_is_classified: a new URL needs an entry before it ships.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from accounts.models import Organisation
+from forms_config.models import ApplicationFormSchema
+from tests.conftest import verify_staff_session
+from tests.security.matrix import generic_values, own_values, token
+from tests.security.url_map import build_url, collect_routes
+from tests.security.world import ROLES, build_world
+from workflows.models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    CalendarDay,
+    Document,
+    Notification,
+    ReviewAppointment,
+)
+from workflows.models import ApplicationState as S
+
+STAFF = ("authority", "other_authority", "samr", "review_body", "other_review_body", "editor")
+APPLICANTS = ("applicant", "other_enterprise")
+
+
+def expect(default, **per_role):
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+@dataclass
+class Own:
+    expected: dict  # role → token
+    state: str | None = None  # the application the URL takes, by state
+    values: object = None  # callable(world) → {param: value}, instead of own_values
+    cases: dict = field(default_factory=dict)  # label → {param: value} (several URLs of one name)
+    post: bool = True  # outsiders POST empty data too
+    allowed: tuple | None = None  # who may act by POST; by default the roles whose GET is a 200
+
+    def outsiders(self, expected):
+        allowed = self.allowed if self.allowed is not None else [r for r in ROLES if expected[r] == "200"]
+        return [role for role in ROLES if role not in allowed]
+
+
+# --- the expected answers of our own URLs --------------------------------------------------
+# Portal: the owner gets the page, anonymous users the login, everyone else a 404 (DESIGN.md 3:
+# "not permitted → 404, not 403 with a hint"): staff have no business in the applicant portal.
+OWNER_ONLY = expect("404", anonymous="login", applicant="200")
+# The files and issued documents of an application: also the staff whose organisation guardian
+# gave the application (a link in a notification leads there; the download is audited).
+FILES = {**OWNER_ONLY, "authority": "200", "review_body": "200"}
+# Portal pages of one's own account (lists, 新建): every logged-in applicant.
+ANY_APPLICANT = expect("404", anonymous="login", applicant="200", other_enterprise="200")
+# One's own messages: staff receive them too (a submission is announced to the authority's staff).
+ANY_USER = expect("200", anonymous="login")
+# Pages for visitors: a logged-in user is sent on (applicants to 我的办事, staff to the admin).
+VISITORS_ONLY = expect(
+    "admin_home", anonymous="200", applicant="redirect /accounts/my/", other_enterprise="redirect /accounts/my/"
+)
+# 许可申请办理: the organisations guardian gave the application; applicants have no admin at all.
+ADMIN_DENIED_TO_APPLICANTS = {"anonymous": "admin_login", "applicant": "admin_login", "other_enterprise": "admin_login"}
+
+
+def handled_by(*roles, others="404", editor="404"):
+    return {
+        **expect(others, editor=editor),
+        **ADMIN_DENIED_TO_APPLICANTS,
+        **{role: "200" for role in roles},
+    }
+
+
+# Staff screens behind a model permission none of the nine roles holds (only superusers).
+NO_ROLE = expect("admin_home", **ADMIN_DENIED_TO_APPLICANTS)
+PUBLIC = expect("200")
+
+
+def pk_of(name):
+    return lambda world: {"pk": world.objects[name].pk}
+
+
+def schema_values(world):
+    return {
+        "pk": world.objects["form"].pk,
+        "revision_id": world.objects["revision"].pk,
+        "revision_id_a": "earliest",
+        "revision_id_b": "latest",
+    }
+
+
+def serve_cases():
+    return {
+        "home": lambda w: {0: ""},
+        "catalogue": lambda w: {0: "catalogue/"},
+        "item": lambda w: {0: "catalogue/pressure-vessel-manufacture/"},
+        "guide": lambda w: {0: "guide/"},
+        "missing": lambda w: {0: "no-such-page/"},
+    }
+
+
+EXPECTED = {
+    # accounts: public pages and the applicant's own 我的办事
+    "set_language": Own(expect("redirect /"), post=False),
+    "accounts:register": Own(PUBLIC, post=False),
+    "accounts:user_type_guide": Own(PUBLIC, post=False),
+    "accounts:register_done": Own(PUBLIC, post=False),
+    "accounts:register_individual": Own(expect("redirect /accounts/my/", anonymous="200"), post=False),
+    "accounts:register_enterprise": Own(expect("redirect /accounts/my/", anonymous="200"), post=False),
+    "accounts:register_institution": Own(expect("redirect /accounts/my/", anonymous="200"), post=False),
+    "accounts:login": Own(VISITORS_ONLY, post=False),
+    "accounts:logout": Own(expect("405"), post=False),
+    "accounts:password_reset": Own(PUBLIC, post=False),
+    "accounts:send_sms_code": Own(expect("405"), post=False),
+    "accounts:region_children": Own(PUBLIC, post=False),
+    # Staff have no 我的办事: they are sent to the admin.
+    "accounts:my_services": Own({**ANY_APPLICANT, **dict.fromkeys(STAFF, "admin_home")}),
+    # the applicant portal
+    "applications:list": Own(ANY_APPLICANT),
+    "applications:new": Own(ANY_APPLICANT),
+    "applications:notifications": Own(ANY_USER),
+    # POST only, and only on the user's own messages: nobody is an outsider to it.
+    "applications:notifications_read_all": Own(expect("405", anonymous="login"), allowed=ROLES[1:]),
+    # Opening a message marks it read and follows its link (the application's detail).
+    "applications:notification": Own(
+        {**OWNER_ONLY, "applicant": "redirect /applications/*"},
+        values=lambda w: {"pk": w.objects["notification"].pk},
+        allowed=("applicant",),
+    ),
+    "applications:document": Own(FILES, state=S.REVIEWED),
+    "applications:detail": Own(OWNER_ONLY, state=S.REVIEWED),
+    "applications:page": Own(OWNER_ONLY, state=S.DRAFT),
+    # POST only (JSON): 401 for anonymous POSTs, 404 for other users' drafts.
+    "applications:autosave": Own(expect("405"), state=S.DRAFT, allowed=("applicant",)),
+    "applications:print_page": Own(OWNER_ONLY, state=S.DRAFT),
+    "applications:print": Own(OWNER_ONLY, state=S.REVIEWED),
+    "applications:check": Own(OWNER_ONLY, state=S.DRAFT),
+    "applications:delete": Own(OWNER_ONLY, state=S.DRAFT),
+    "applications:attachment": Own(FILES, state=S.REVIEWED),
+    "applications:correction": Own(OWNER_ONLY, state=S.CORRECTION_REQUESTED),
+    "applications:review_date": Own(OWNER_ONLY, state=S.ACCEPTED),
+    "applications:feedback": Own(OWNER_ONLY, state=S.REVIEWED),
+    "applications:withdraw": Own(OWNER_ONLY, state=S.SUBMITTED),
+    # 许可申请办理 (Wagtail admin)
+    # The queue: every authority and review body (each sees its own rows); an editor is refused by
+    # the permission policy (Wagtail's redirect), and per application by the lookup (404).
+    "licensing:index": Own(handled_by(*STAFF[:5], editor="admin_home")),
+    "licensing:index_results": Own(handled_by(*STAFF[:5], editor="admin_home")),
+    "licensing:detail": Own(handled_by("authority", "review_body"), state=S.REVIEWED),
+    "licensing:print": Own(handled_by("authority", "review_body"), state=S.REVIEWED),
+    "licensing:attachment": Own(handled_by("authority", "review_body"), state=S.REVIEWED),
+    "licensing:document": Own(handled_by("authority", "review_body"), state=S.REVIEWED),
+    "licensing:review_file": Own(handled_by("authority", "review_body"), state=S.REVIEWED),
+    "licensing:accept": Own(handled_by("authority"), state=S.SUBMITTED),
+    "licensing:request_correction": Own(handled_by("authority"), state=S.SUBMITTED),
+    "licensing:refuse_acceptance": Own(handled_by("authority"), state=S.SUBMITTED),
+    "licensing:propose_review_dates": Own(handled_by("review_body"), state=S.ACCEPTED),
+    "licensing:agree_review_date": Own(handled_by("review_body"), state=S.ACCEPTED),
+    "licensing:submit_review_report": Own(handled_by("review_body"), state=S.REVIEW_SCHEDULED),
+    "licensing:approve": Own(handled_by("authority"), state=S.REVIEWED),
+    "licensing:deny": Own(handled_by("authority"), state=S.REVIEWED),
+    # Staff second factor (TOTP): the matrix's staff sessions are verified, so both pages send
+    # them on; applicants have no second factor (404).
+    "staff_2fa:verify": Own(
+        expect("admin_home", anonymous="admin_login", applicant="404", other_enterprise="404"), allowed=STAFF
+    ),
+    "staff_2fa:enrol": Own(
+        expect(
+            "redirect /admin/2fa/verify/?next=/admin/", anonymous="admin_login", applicant="404", other_enterprise="404"
+        ),
+        allowed=STAFF,
+    ),
+    # 审计日志 (transitions and downloads): behind its own permission, which no role here holds.
+    "audit_transitions:index": Own(NO_ROLE),
+    "audit_transitions:results": Own(NO_ROLE),
+    "audit_downloads:index": Own(NO_ROLE),
+    "audit_downloads:results": Own(NO_ROLE),
+    # CMS pages: public
+    "wagtail_serve": Own(PUBLIC, cases=serve_cases(), post=False),
+}
+_ORGANISATION_SCREENS = {
+    "accounts_applicants": "enterprise",
+    "accounts_authorities": "authority_org",
+    "accounts_review_bodies": "review_body_org",
+    "workflows_calendar": "calendar_day",
+}
+for _namespace, _object in _ORGANISATION_SCREENS.items():
+    _names = ("index", "index_results", "add", "edit", "delete", "history", "history_results", "usage")
+    for _name in _names + (("copy",) if _namespace == "workflows_calendar" else ()):
+        EXPECTED[f"{_namespace}:{_name}"] = Own(NO_ROLE, values=pk_of(_object))
+for _name in ("approve", "reject", "licence"):
+    EXPECTED[f"accounts_applicants:{_name}"] = Own(NO_ROLE, values=pk_of("institution"))
+
+# 申请书表单 (the form-schema snippet): the editor's tool; the demo editor may not delete.
+_SCHEMA = "wagtailsnippets_forms_config_applicationformschema"
+for _name in (
+    "list",
+    "list_results",
+    "add",
+    "edit",
+    "delete",
+    "usage",
+    "history",
+    "history_results",
+    "copy",
+    "revisions_revert",
+    "revisions_compare",
+    "revisions_unschedule",
+    "unpublish",
+):
+    EXPECTED[f"{_SCHEMA}:{_name}"] = Own(
+        expect("admin_home", **ADMIN_DENIED_TO_APPLICANTS, editor="admin_home" if _name == "delete" else "200"),
+        values=schema_values,
+    )
+
+# --- Wagtail's and Django's own admin URLs --------------------------------------------------
+# Wagtail's namespaces and names all start with "wagtail" (ours never do; wagtail_serve and the
+# form-schema snippet are in EXPECTED, which is looked at first).
+THIRD_PARTY_PREFIX = "wagtail"
+# Reachable without logging in, by design (login, password reset, static catalogues).
+THIRD_PARTY_PUBLIC = {
+    "wagtailadmin_login",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
+    "wagtailcore_login",
+    "wagtailcore_authenticate_with_password",
+    "wagtaildocs_serve",
+    "wagtaildocs_authenticate_with_password",
+}
+# Management screens no role of the matrix may open (only superusers): no 200 for anyone.
+MANAGEMENT_NAMESPACES = (
+    "wagtailusers_users",
+    "wagtailusers_groups",
+    "wagtailsites",
+    "wagtailsettings",
+    "wagtailredirects",
+    "wagtailadmin_collections",
+)
+UNNAMED = {
+    "<unnamed> admin/test404/": "/admin/test404/",
+    "<unnamed> admin/^.*/$": "/admin/no-such-screen/",
+}
+# URLs not requested, each with the reason. Nothing else is left out.
+SKIPPED = {
+    "wagtailadmin_error_test": "Wagtail's /admin/failwhale/ raises on purpose to test the 500 page",
+}
+
+
+def classify(route):
+    """ "own", "third_party", "skipped" or None (unclassified)."""
+    if route.key in SKIPPED:
+        return "skipped"
+    if route.key in EXPECTED:
+        return "own"
+    if route.key in UNNAMED:
+        return "third_party"
+    if route.name and route.name.startswith(THIRD_PARTY_PREFIX):
+        return "third_party"
+    return None
+
+
+ROUTES = {route.key: route for route in collect_routes()}
+REFUSED = {"401", "404", "405", "login", "admin_login", "admin_home"}
+
+
+def matrix_size():
+    """(URL patterns checked, (URL × role) pairs checked, URLs skipped with a reason)."""
+    urls = pairs = 0
+    for key, route in ROUTES.items():
+        kind = classify(route)
+        if kind == "own":
+            own = EXPECTED[key]
+            urls += 1
+            requests = len(own.cases) or 1
+            pairs += requests * len(ROLES)
+            if own.post:
+                pairs += requests * len(own.outsiders(own.expected))
+        elif kind == "third_party":
+            urls += 1
+            pairs += len(ROLES)
+    return urls, pairs, len(SKIPPED)
+
+
+def test_every_url_is_classified():
+    unclassified = sorted(key for key, route in ROUTES.items() if classify(route) is None)
+    assert not unclassified, f"URLs without an access-matrix entry (add them to EXPECTED): {unclassified}"
+    stale = sorted((set(EXPECTED) | set(SKIPPED) | set(UNNAMED)) - set(ROUTES))
+    assert not stale, f"entries for URLs that no longer exist: {stale}"
+    urls, pairs, skipped = matrix_size()
+    print(f"access matrix: {urls} URL patterns × {len(ROLES)} roles, {pairs} pairs checked, {skipped} skipped")
+
+
+# --- the fixture world, built once for the module -------------------------------------------
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once (a few seconds); every test runs in a savepoint of this transaction (pytest-django's
+    `db`), so a request that changes something is rolled back before the next URL."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            built = build_world()
+            built.clients = {}
+            for role in ROLES:
+                client = Client()
+                if role != "anonymous":
+                    # Function-scoped conftest fixtures (the 2FA-verifying force_login) are not
+                    # active yet in a module fixture: verify staff sessions here, as a real TOTP
+                    # login does.
+                    client.force_login(built.user(role))
+                    if built.user(role).is_staff:
+                        verify_staff_session(client, built.user(role))
+                built.clients[role] = client
+            yield built
+            transaction.set_rollback(True)
+
+
+def snapshot():
+    """What an outsider's POST must not change."""
+    return (
+        sorted(Application.objects.values_list("pk", "state", "data")),
+        ApplicationEvent.objects.count(),
+        ApplicationAttachment.objects.count(),
+        Document.objects.count(),
+        ReviewAppointment.objects.count(),
+        Notification.objects.filter(read_at__isnull=False).count(),
+        sorted(Organisation.objects.values_list("pk", "approval_status")),
+        CalendarDay.objects.count(),
+        sorted(ApplicationFormSchema.objects.values_list("pk", "live_revision_id")),
+    )
+
+
+def own_urls(world, key):
+    route, own = ROUTES[key], EXPECTED[key]
+    if own.cases:
+        return {label: build_url(route, values(world)) for label, values in own.cases.items()}
+    values = own.values(world) if own.values else own_values(world, key, own.state)
+    return {"": build_url(route, values)}
+
+
+def matches(expected, got):
+    """Equal, or for an expectation ending in "*" (a redirect to a URL with an id), a prefix."""
+    return got == expected or (expected.endswith("*") and got.startswith(expected[:-1]))
+
+
+def answer(client, method, url):
+    try:
+        return token(getattr(client, method)(url))
+    except Exception as error:  # an exception is a 500 for the user: name it in the failure
+        return f"500 ({type(error).__name__}: {error})"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(key for key, route in ROUTES.items() if classify(route) == "own"))
+def test_own_url(world, key):
+    own = EXPECTED[key]
+    wrong = []
+    for label, url in own_urls(world, key).items():
+        expected = own.expected
+        if label == "missing":
+            expected = expect("404")
+        for role in ROLES:
+            got = answer(world.clients[role], "get", url)
+            if not matches(expected[role], got):
+                wrong.append(f"GET {url} as {role}: expected {expected[role]}, got {got}")
+        if not own.post:
+            continue
+        before = snapshot()
+        for role in own.outsiders(expected):
+            got = answer(world.clients[role], "post", url)
+            if got not in REFUSED:
+                wrong.append(f"POST {url} as {role}: expected a refusal, got {got}")
+        if snapshot() != before:
+            wrong.append(f"POST {url} by outsiders changed data")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(key for key, route in ROUTES.items() if classify(route) == "third_party"))
+def test_third_party_url(world, key):
+    route = ROUTES[key]
+    url = UNNAMED.get(key) or build_url(route, generic_values(world, route))
+    public = route.name in THIRD_PARTY_PUBLIC
+    management = route.namespace in MANAGEMENT_NAMESPACES
+    wrong = []
+    for role in ROLES:
+        got = answer(world.clients[role], "get", url)
+        if got.startswith("5"):
+            wrong.append(f"GET {url} as {role}: {got}")
+        elif role in ("anonymous", *APPLICANTS) and not public and got not in ("admin_login", "404", "405"):
+            wrong.append(f"GET {url} as {role}: expected admin_login, 404 or 405, got {got}")
+        elif management and got == "200":
+            wrong.append(f"GET {url} as {role}: a management screen answered 200")
+    assert not wrong, "\n".join(wrong)
