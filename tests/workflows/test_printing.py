@@ -223,3 +223,12 @@ def test_printing_uses_the_frozen_form_not_the_edited_one(application, catalogue
     body = body_text(printing.print_page(application, 1))
     assert "法定代表人" in body
     assert "新标签" not in body
+
+
+def test_a_one_line_answer_longer_than_a_page_is_printed_whole(application):
+    """Decision letters failed on such a line (xhtml2pdf could not split the CJK paragraph across
+    pages); the application form must print it too."""
+    application.data["quality_system"] = "质" * 5000
+    application.save()
+    text = pdf_text(printing.print_application(application))
+    assert text.count("质") >= 5000
