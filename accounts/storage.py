@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePath
 
 from django.core.files.storage import FileSystemStorage, storages
+from django.http import FileResponse
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -22,3 +23,12 @@ def private_upload_path(instance, filename):
     # The client's file name is never used on disk: it may hold path tricks or personal data.
     suffix = PurePath(filename).suffix.lower()[:8]
     return f"{instance._meta.app_label}/{instance._meta.model_name}/{uuid.uuid4().hex}{suffix}"
+
+
+def private_file_response(field_file, filename, content_type):
+    """A stored private file as a download: never sniffed, never cached (personal data). Callers
+    have checked the permission."""
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

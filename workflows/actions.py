@@ -317,7 +317,7 @@ def approve(application, user, comment=""):
     issued_on = timezone.localdate()
     application.decided_at = timezone.now()
     event = _transition(application, user, Action.APPROVE, comment)
-    valid_until = _years_after(issued_on, LICENSE_VALIDITY_YEARS) - datetime.timedelta(days=1)
+    valid_until = deadlines.years_after(issued_on, LICENSE_VALIDITY_YEARS) - datetime.timedelta(days=1)
     license = License.objects.create(
         number=numbering.license_number(application, issued_on, valid_until),
         application=application,
@@ -350,13 +350,6 @@ def approve(application, user, comment=""):
     )
     notify(application, gettext_lazy("许可申请 %(ref)s 已准予许可。"), {"ref": application.reference}, review_body=True)
     return license
-
-
-def _years_after(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @atomic_action

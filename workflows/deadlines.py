@@ -49,16 +49,17 @@ def start_clock(application, today=None):
     elif clock == Clock.REVIEW:
         # The whole review must end within one year of acceptance (§3.4.2): calendar days.
         accepted = timezone.localdate(application.accepted_at) if application.accepted_at else today
-        application.due_on = _one_year_after(accepted)
+        application.due_on = years_after(accepted, 1)
     else:
         application.due_on = working_days.add_working_days(today, limit_days(application, clock))
 
 
-def _one_year_after(day):
+def years_after(day, years):
+    """The same calendar day `years` later; 29 February becomes 28 February."""
     try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
 from . import actions, deadlines, working_days
 from .models import (
@@ -25,7 +26,6 @@ from .models import (
 )
 
 S = ApplicationState
-FEEDBACK_STATES = (S.REVIEWED, S.APPROVED, S.DENIED)
 
 
 def applicant_list_queryset(queryset):
@@ -41,18 +41,10 @@ def applicant_list_queryset(queryset):
     )
 
 
-def _has(application, relation):
-    # A reverse one-to-one raises when there is no row; with select_related that costs no query.
-    return hasattr(application, relation)
-
-
 def feedback_possible(application):
-    """评审反馈表 may be filled: the report is in and no feedback yet (the transition's condition)."""
-    return (
-        application.state in FEEDBACK_STATES
-        and _has(application, "review_report")
-        and not _has(application, "review_feedback")
-    )
+    """评审反馈表 may be filled: the transition's own source states and conditions (report in, no
+    feedback yet), read from the select_related rows without a query."""
+    return can_proceed(application.submit_feedback)
 
 
 def review_body_proposal_open(application):
@@ -98,6 +90,19 @@ def next_action(application):
                 "license", _("下载许可证"), reverse("applications:document", args=[document.uuid]) + "?download=1"
             )
     return NextAction("view", _("查看"), reverse("applications:detail", args=[uuid]), primary=False)
+
+
+def list_row(application, today):
+    """One row of 许可申请管理: the next action, the overdue flag and, for an approved application
+    still owing its feedback, the licence offered beside it."""
+    action = next_action(application)
+    show_license = application.state == S.APPROVED and action.key != "license"
+    return {
+        "application": application,
+        "next": action,
+        "overdue": deadlines.is_overdue(application, today),
+        "license": license_document(application) if show_license else None,
+    }
 
 
 # The applicant's actions and the page each is done on; several transitions share one page.

@@ -6,24 +6,17 @@ organisation, when, what, from which address) before the file goes out, and the 
 shows ID numbers and mobiles masked: staff are not their owners.
 """
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext
 from django.views.generic import View
 
+from accounts.storage import private_file_response
 from forms_config.pdf import pdf_bytes_response
 
 from .. import printing
 from ..models import AccessKind, AccessLog
 from .access import StaffApplicationMixin
 from .detail import one_to_one
-
-
-def private_file_response(field_file, filename, content_type):
-    """A stored private file as a download: never sniffed, never cached (personal data)."""
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class AttachmentDownloadView(StaffApplicationMixin, View):

@@ -6,8 +6,9 @@ follow a portal link) is recorded in the audit trail like the admin's downloads 
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 
+from accounts.storage import private_file_response
 from forms_config.pdf import pdf_bytes_response
 
 from .. import permissions
@@ -25,14 +26,7 @@ def download_attachment(request, uuid, file_uuid):
     attachment = application.attachments.filter(uuid=file_uuid).first()
     if attachment is None:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = private_file_response(attachment.file, attachment.original_name, attachment.content_type)
     if not is_owner(request.user, application):
         AccessLog.objects.record(
             request,

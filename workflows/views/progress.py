@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views import View
 
 from .. import permissions, progress
-from ..models import ApplicationState
 from ._common import ApplicantRequiredMixin
 
 
@@ -20,20 +19,7 @@ class ApplicationListView(ApplicantRequiredMixin, View):
             permissions.visible_applications(request.user).filter(applicant_id=request.user.organisation_id)
         ).order_by("-updated_at")
         today = timezone.localdate()
-        rows = []
-        for application in applications:
-            action = progress.next_action(application)
-            rows.append(
-                {
-                    "application": application,
-                    "next": action,
-                    "overdue": application.due_on is not None and today > application.due_on,
-                    # An approved application still owing its feedback offers the licence beside it.
-                    "license": progress.license_document(application)
-                    if application.state == ApplicationState.APPROVED and action.key != "license"
-                    else None,
-                }
-            )
+        rows = [progress.list_row(application, today) for application in applications]
         return render(request, "workflows/application_list.html", {"rows": rows})
 
 
