@@ -209,7 +209,8 @@ def submit_feedback(application, user, schema_version, data):
         application=application, schema_version=schema_version, data=data, submitted_by=user
     )
     # The answers print like the application form does: the frozen form's visible pages and fields.
-    pages = printing.printed_form(schema_version.parsed, data)
+    # Masked: the one stored 评审反馈表 is read by the authority and the review body too.
+    pages = printing.printed_form(schema_version.parsed, data, masked=True)
     documents.issue(application, DocumentKind.REVIEW_FEEDBACK, user, event, feedback=feedback, pages=pages)
     notify(
         application,

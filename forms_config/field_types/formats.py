@@ -234,6 +234,11 @@ class PhoneField(FormattedField):
     input_type = "tel"
     input_attrs = {"maxlength": "30", "autocomplete": "tel"}
 
+    def masked_display(self, block_value, raw):
+        # A 联系电话 may hold a person's mobile as well as an office landline: the mobile is masked
+        # like a 手机号 field, the landline (an organisation's number, needed to call back) stays.
+        return masking.redact_text(self.display(block_value, raw))
+
 
 class PostcodeField(FormattedField):
     icon = "mail"

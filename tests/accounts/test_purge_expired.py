@@ -135,3 +135,41 @@ def test_sms_code_retention_follows_the_setting(settings):
     SmsCode.objects.update(created_at=timezone.now() - timedelta(days=6))
     call_command("purge_expired", stdout=StringIO())
     assert SmsCode.objects.count() == 0
+
+
+# ----- files a crashed process left without a row (accounts.orphans) ---------------------------
+
+
+def _age(path, days):
+    import os
+
+    from accounts.storage import private_storage
+
+    old = timezone.now().timestamp() - days * 24 * 60 * 60
+    os.utime(private_storage().path(path), (old, old))
+
+
+def test_purge_removes_old_private_files_no_row_refers_to_and_keeps_the_rest(parties):
+    from django.core.files.base import ContentFile
+
+    from accounts.storage import private_storage
+    from tests.workflow_builders import application_in
+    from workflows.models import ApplicationState, Document
+
+    application = application_in(ApplicationState.ACCEPTED, parties)
+    document = Document.objects.filter(application=application).first()
+    storage = private_storage()
+    orphan = storage.save("workflows/document/0123456789abcdef0123456789abcdef.pdf", ContentFile(b"%PDF-1.4"))
+    orphan_licence = storage.save("accounts/organisation/fedcba9876543210fedcba9876543210.png", ContentFile(b"x"))
+    fresh_orphan = storage.save("workflows/document/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.pdf", ContentFile(b"%PDF-1.4"))
+    for path in (orphan, orphan_licence, document.file.name):
+        _age(path, days=3)
+
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+
+    assert "orphaned files removed: 2" in out.getvalue()
+    assert not storage.exists(orphan) and not storage.exists(orphan_licence)
+    # An old file a row points at stays; so does a new one whose transaction may still be open.
+    assert storage.exists(document.file.name) and storage.exists(fresh_orphan)
+    assert Document.objects.get(pk=document.pk).read() == document.read()

@@ -15,9 +15,10 @@ equals the numbers issued, every state agrees with the last audit record, every 
 application carries the grants). It then runs the same action to completion and checks that all
 of it happened, with 文号 number 1: the killed transaction left no lock and no gap behind.
 
-The one thing a kill can leave is the PDF file written just before it, with no row: harmless
-(nothing points at it, nothing serves it) and counted here, so that a change in that behaviour
-is seen.
+The one thing a kill can leave is the PDF file written just before it, with no row: nothing
+points at it and nothing serves it. It is counted here, so that a change in that behaviour is
+seen, and the daily purge's orphan sweep (accounts.orphans, run by purge_expired) must find
+exactly that file and remove it.
 
 Run as a script (`python tests/security/test_crash_consistency.py setup|inspect`) it is the
 helper those other processes run.
@@ -145,10 +146,15 @@ def inspect(application_pk, review_body_pk, officer):
     from django.contrib.auth import get_user_model
 
     from accounts.models import Organisation
+    from accounts.orphans import orphan_files, purge_orphan_files
     from workflows import actions
     from workflows.models import Application
 
     after_kill = describe(application_pk, review_body_pk)
+    # The sweep with no grace period (the daily job waits a day, for transactions still open).
+    after_kill["found_by_sweep"] = sorted(Path(path).name for path in orphan_files(max_age=0))
+    after_kill["removed_by_sweep"] = purge_orphan_files(max_age=0)
+    after_kill["left_after_sweep"] = describe(application_pk, review_body_pk)["orphan_files"]
     actions.accept(
         Application.objects.get(pk=application_pk),
         get_user_model().objects.get(username=officer),
@@ -364,6 +370,8 @@ def test_killing_the_server_in_the_middle_of_an_acceptance_leaves_a_consistent_d
     assert killed["violations"] == []
     # The 受理决定书 written just before the kill: a file nothing points at (see the docstring).
     assert len(killed["orphan_files"]) == 1
+    assert killed["found_by_sweep"] == killed["orphan_files"]
+    assert killed["removed_by_sweep"] == 1 and killed["left_after_sweep"] == []
 
     redone = result["after_redo"]
     assert redone["state"] == "accepted"

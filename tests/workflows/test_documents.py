@@ -243,7 +243,7 @@ FEEDBACK_ANSWERS = {
     "overall": "满意",
     "suggestions": "希望提前一周告知评审组成员名单。\n末次会议时间可以再长一些。",
     "respondent_name": "李华",
-    "respondent_phone": "010-88886666",
+    "respondent_phone": "13812345678",
 }
 
 
@@ -270,12 +270,23 @@ def test_review_feedback_prints_the_questions_and_answers_of_the_frozen_form(par
         ("对本次鉴定评审工作的总体评价", "满意"),
         ("意见和建议", "希望提前一周告知评审组成员名单。末次会议时间可以再长一些。"),
         ("填表人", "李华"),
-        ("联系电话", "010-88886666"),
+        # The authority and the review body read this document too: the mobile prints masked.
+        ("联系电话", "138****5678"),
     ]:
         assert label + answer in text, label
     # Shown only when the answer is 是: hidden, so not printed.
     assert "违规行为情况说明" not in text and "改选" not in text
     assert_chinese_in_wenquanyi(document.read())
+
+
+def test_review_feedback_keeps_an_office_landline_and_masks_only_a_mobile(parties):
+    application = application_in(ApplicationState.REVIEWED, parties)
+    actions.submit_feedback(
+        application, parties.applicant, feedback_version(), {**FEEDBACK_ANSWERS, "respondent_phone": "010-88886666"}
+    )
+    text = text_of(issued(application, DocumentKind.REVIEW_FEEDBACK))
+    assert "联系电话010-88886666" in text
+    assert "13812345678" not in text
 
 
 def test_review_feedback_prints_a_field_its_condition_shows(parties):

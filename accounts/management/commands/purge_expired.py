@@ -1,4 +1,5 @@
-"""Delete what the portal no longer needs: stale stashed uploads, old SMS codes and abandoned drafts.
+"""Delete what the portal no longer needs: stale stashed uploads, old SMS codes, abandoned drafts
+and private files a crashed process left without a row (accounts.orphans).
 
 Run daily (cron or systemd timer). Personal data is kept no longer than its purpose needs
 (PIPL art. 19): an SMS code only matters for its 5 minutes and for today's send count; a draft
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SmsCode
+from accounts.orphans import purge_orphan_files
 from accounts.uploads import purge_stale_stashes
 
 DEFAULT_RETENTION = {"DRAFT_RETENTION_DAYS": 365, "SMS_CODE_RETENTION_DAYS": 2}
@@ -57,13 +59,16 @@ def purge_stale_drafts(now):
 
 
 class Command(BaseCommand):
-    help = "删除过期的暂存上传文件、短信验证码记录和长期未保存的草稿（审计记录不删除）"
+    help = "删除过期的暂存上传文件、短信验证码记录、长期未保存的草稿和无记录引用的孤立文件（审计记录不删除）"
 
     def handle(self, *args, **options):
         now = timezone.now()
         files = purge_stale_stashes()
         codes = purge_sms_codes(now)
         drafts = purge_stale_drafts(now)
+        # After the drafts: their files are deleted with them, so nothing is counted twice.
+        orphans = purge_orphan_files()
         self.stdout.write(
-            f"stashed uploads removed: {files}; SMS codes removed: {codes}; stale drafts removed: {drafts}"
+            f"stashed uploads removed: {files}; SMS codes removed: {codes}; stale drafts removed: {drafts}; "
+            f"orphaned files removed: {orphans}"
         )
