@@ -6,6 +6,8 @@ their own add/change permission (accounts.change_authority, ...) instead of the 
 staff roles are given.
 """
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
@@ -34,3 +36,11 @@ def register_organisation_viewsets():
 def register_organisation_log_actions(actions):
     actions.register_action(APPROVE_LOG_ACTION, _("审核通过"), _("机构账号审核通过"))
     actions.register_action(REJECT_LOG_ACTION, _("不予通过"), _("机构账号不予通过"))
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_script():
+    # The admin's CSP allows no inline script: this file makes the calls that Wagtail's inline
+    # scripts made, from the JSON blocks our templates and chooser widgets write instead
+    # (site/portal/security.py). Deferred, so it runs once the forms below it are parsed.
+    return format_html('<script src="{}" defer></script>', static("js/admin-init.js"))

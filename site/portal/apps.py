@@ -10,3 +10,11 @@ class PortalUsersAppConfig(WagtailUsersAppConfig):
     """
 
     user_viewset = "accounts.viewsets.StaffUserViewSet"
+
+    def ready(self):
+        super().ready()
+        # The admin's script-src has no 'unsafe-inline': its chooser widgets must not need it
+        # (portal/security.py). At start-up, so every process renders them the same way.
+        from .security import make_choosers_csp_safe
+
+        make_choosers_csp_safe()

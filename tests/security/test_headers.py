@@ -87,10 +87,29 @@ def test_admin_login_page_headers(client):
     response = client.get(reverse("wagtailadmin_login"))
     assert response.status_code == 200
     policy = assert_common_headers(response)
-    # The one documented exception: Wagtail 8.0's admin renders inline scripts and style attributes.
-    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    # Scripts as strict as the portal's (tests/security/test_admin_csp.py: no inline script left).
+    assert policy["script-src"] == ["'self'"]
+    # The one documented exception: Wagtail's admin uses inline style attributes and blob: previews.
     assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
-    assert "'nonce-" not in response["Content-Security-Policy"]  # a nonce would disable 'unsafe-inline'
+    assert policy["img-src"] == ["'self'", "data:", "blob:"]
+
+
+def test_logged_in_admin_pages_allow_no_inline_script(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))  # OTP-verified by conftest
+    for url in (reverse("wagtailadmin_home"), reverse("wagtailadmin_explore_root")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = assert_common_headers(response)
+        assert policy["script-src"] == ["'self'"], url
+        assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-inline'" not in policy["default-src"]
+
+
+def test_no_policy_allows_inline_scripts():
+    # The settings themselves, for every area: the portal's directives and what the admin adds.
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+    assert "script-src" not in settings.CSP_ADMIN_EXTRA_SOURCES
+    assert "default-src" not in settings.CSP_ADMIN_EXTRA_SOURCES
 
 
 def test_pdf_response_headers(client):
