@@ -16,6 +16,15 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 
+class PublicPageCache:
+    """Marks the page's responses as shareable among anonymous visitors (portal.page_cache)."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        response.page_cache = True
+        return response
+
+
 class EquipmentCategory(models.TextChoices):
     BOILER = "boiler", _("锅炉")
     PRESSURE_VESSEL = "pressure_vessel", _("压力容器")
@@ -59,7 +68,7 @@ class ServiceEntryBlock(blocks.StructBlock):
         template = "cms/blocks/service_entry.html"
 
 
-class HomePage(Page):
+class HomePage(PublicPageCache, Page):
     """公共服务门户首页: what the portal is and the service entries (在线办理 / 直接办理)."""
 
     intro = RichTextField(_("简介"), blank=True)
@@ -74,7 +83,7 @@ class HomePage(Page):
         verbose_name = _("门户首页")
 
 
-class LicenseCatalogPage(Page):
+class LicenseCatalogPage(PublicPageCache, Page):
     """许可目录: the index of licence items, the start of 在线办理."""
 
     intro = RichTextField(_("简介"), blank=True)
@@ -96,7 +105,7 @@ class LicenseCatalogPage(Page):
         return context
 
 
-class LicenseItemPage(Page):
+class LicenseItemPage(PublicPageCache, Page):
     """许可项目: one catalogue row (category → activity → item → sub-item) with its levels."""
 
     category = models.CharField(_("设备类别"), max_length=30, choices=EquipmentCategory.choices, db_index=True)
@@ -213,7 +222,7 @@ class LicenseLevel(Orderable):
         return [c.strip() for c in self.covers.replace("，", ",").split(",") if c.strip()]
 
 
-class GuidePage(Page):
+class GuidePage(PublicPageCache, Page):
     """操作指南: an operating guide for applicants (the seed user guide's content)."""
 
     intro = models.CharField(_("摘要"), max_length=255, blank=True)

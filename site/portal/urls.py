@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    # No CSRF token: the worst a forged switch does is change the visitor's UI language, and a
+    # token in the header would make every public page unique to its visitor (portal.page_cache).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Before the admin's own URLs: the staff second factor (TOTP) pages.
     path("admin/2fa/", include("accounts.two_factor.urls")),
     path("admin/", include(wagtailadmin_urls)),

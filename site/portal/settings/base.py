@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
+    # Anonymous public pages from the shared cache, before anything per-user runs.
+    "portal.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +177,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # No calls from staff browsers or the server to third parties: no Gravatar, no update check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# portal/page_cache.py: anonymous views of the public CMS pages, invalidated on every publish.
+PAGE_CACHE_SECONDS = env.get_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/accounts/", "/applications/", "/documents/", "/i18n/", "/static/")
 
 if env.REDIS_URL:
     CACHES = {

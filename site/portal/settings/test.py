@@ -32,3 +32,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The live-server browser tests serve static files from the app folders without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+PAGE_CACHE_SECONDS = 0  # off, so no test sees another test's pages; tests/cms/test_page_cache.py turns it on
