@@ -53,9 +53,9 @@ def get_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database(default_sqlite_path):
+def database(default_sqlite_path, name="DATABASE_URL"):
     """DATABASE_URL when set (PostgreSQL in production and CI), else an SQLite file."""
-    url = os.environ.get("DATABASE_URL")
+    url = os.environ.get(name)
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -66,9 +66,33 @@ def database(default_sqlite_path):
         config = dj_database_url.parse(url, conn_max_age=get_int("DB_CONN_MAX_AGE", 60))
     except ValueError as exc:
         raise ImproperlyConfigured(
-            f"DATABASE_URL is not a database URL ({exc}); use e.g. postgres://user@127.0.0.1:5432/dbname."
+            f"{name} is not a database URL ({exc}); use e.g. postgres://user@127.0.0.1:5432/dbname."
         ) from exc
     return config
 
 
 REDIS_URL = get("REDIS_URL")
+
+
+def s3_storage(location):
+    """An S3-compatible bucket (MinIO, Ceph, OSS, COS, AWS) for files every app server must
+    share: S3_BUCKET, S3_ENDPOINT_URL, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY.
+
+    The bucket stays private: nothing is public-read, links are signed and short-lived, and the
+    portal's own private files are never linked at all (accounts.storage serves them through
+    permission-checked views). Existing names are never overwritten."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": require("S3_BUCKET", "name the bucket for uploads and documents."),
+            "endpoint_url": get("S3_ENDPOINT_URL") or None,
+            "region_name": get("S3_REGION") or None,
+            "access_key": get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": get("S3_SECRET_ACCESS_KEY") or None,
+            "location": location,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 600,
+            "file_overwrite": False,
+        },
+    }

@@ -30,3 +30,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SMS_BACKEND = env.require("SMS_BACKEND", "name the dotted path of an SMS provider backend (see docs/operations.md).")
+
+# --- Several machines (docs/operations.md, "Running on several machines"). Each is off unless
+# its variable is set, so one machine needs none of them.
+
+# Uploads and issued documents in an S3-compatible store that every app server shares.
+if env.get("S3_BUCKET"):
+    STORAGES["private"] = env.s3_storage("private")
+    STORAGES["default"] = env.s3_storage("media")
+
+# A streaming replica for the heavy read-only work (the queue export, the audit export); see
+# portal/replica.py. Everything else, and every write, stays on the primary.
+if env.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env.database(None, name="DATABASE_REPLICA_URL")  # noqa: F405
+
+# Wagtail search on OpenSearch instead of the database backend.
+if env.get("OPENSEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch3",
+            "URLS": env.get_list("OPENSEARCH_URL"),
+            "INDEX": env.get("OPENSEARCH_INDEX", "portal"),
+            "TIMEOUT": 5,
+        }
+    }
