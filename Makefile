@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures
+.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures bench messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,36 @@ security-figures: install
 	$(BIN)/python -m pytest tests/security/test_figures.py -q -s -p no:xdist
 	@$(BIN)/python -m pytest --collect-only -q tests/security/test_faults.py tests/security/test_crash_consistency.py \
 		tests/security/test_backup_restore.py | tail -1 | sed 's/^/fault injection, crash and restore: /'
+
+# make bench (issue 6, docs/benchmarks.md): bench data on PostgreSQL, gunicorn with production settings on
+# loopback, locust headless; prints one table and writes var/bench/results.md. Needs the PostgreSQL
+# on 127.0.0.1 and Redis; never touches the test databases. BENCH_ARGS passes options to bench/run.py
+# (e.g. BENCH_ARGS=--skip-data to reuse the data, --small for a quick check).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) fonts
+	@start=$$(date +%s); \
+	export BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' BENCH_REDIS_URL='$(BENCH_REDIS_URL)'; \
+	$(BIN)/python bench/run.py --create-database \
+	&& DATABASE_URL="$$BENCH_DATABASE_URL" REDIS_URL="$$BENCH_REDIS_URL" \
+		$(BIN)/python manage.py migrate --noinput --verbosity 0 --settings=portal.settings.bench \
+	&& $(BIN)/python bench/run.py $(BENCH_ARGS); \
+	status=$$?; echo "make bench took $$(( $$(date +%s) - start )) s"; exit $$status
+
+# Both catalogues from the sources; zh_Hans translates each Chinese string to itself
+# (locale/fill_zh_hans.py says why). Needs GNU gettext (apt-get install gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l en -l zh_Hans --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --ignore=bench
+	$(BIN)/pip install --quiet polib
+	$(BIN)/python locale/fill_zh_hans.py locale/zh_Hans/LC_MESSAGES/django.po
+	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=.venv
 
 lint: install
 	$(BIN)/ruff check .

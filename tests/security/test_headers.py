@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,19 +196,55 @@ def test_check_deploy_is_clean():
 # --- sessions: idle timeout ---
 
 
+def idle_for(minutes):
+    """As if the session's last renewal were `minutes` ago (portal.sessions keeps its time)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portal.sessions import RENEWED_KEY
+
+    session = Session.objects.get()
+    data = SessionStore().decode(session.session_data)
+    data[RENEWED_KEY] = int(time.time()) - minutes * 60
+    Session.objects.filter(pk=session.pk).update(
+        session_data=SessionStore().encode(data),
+        expire_date=timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - minutes * 60),
+    )
+
+
 def test_session_ends_after_30_idle_minutes_and_each_request_renews_it(client):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_RENEW_SECONDS == 60
     client.force_login(UserFactory())
     my = reverse("accounts:my_services")
     assert client.get(my).status_code == 200
     # Activity renews the expiry: 29 idle minutes later the next request still works and pushes it on.
-    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    idle_for(29)
     assert client.get(my).status_code == 200
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
     # After the idle time the session is gone: back to the login page.
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(my)
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_request_within_a_minute_of_the_last_renewal_writes_no_session(client, django_assert_max_num_queries):
+    client.force_login(UserFactory())
+    my = reverse("accounts:my_services")
+    client.get(my)
+    before = Session.objects.get().expire_date
+    with django_assert_max_num_queries(20) as queries:
+        assert client.get(my).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get().expire_date == before
+    # A minute on, the next request renews it.
+    idle_for(1)
+    client.get(my)
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29, seconds=50)
+
+
+def test_an_anonymous_visit_creates_no_session(client):
+    client.get(reverse("accounts:login"))
+    client.get("/")
+    assert not Session.objects.exists()
 
 
 # --- no inline scripts in our templates ---

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
-from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.ui.tables import StatusTagColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..models import Application
@@ -22,6 +22,7 @@ from .queue import (
     ApplicationFilterSet,
     ApplicationIndexView,
     DeadlineColumn,
+    TextColumn,
     items_text,
     local_datetime,
     review_body_name,
@@ -58,10 +59,10 @@ class ApplicationViewSet(ModelViewSet):
     list_per_page = 50
     list_display = [
         "reference",
-        Column("applicant", label=_("申请单位"), accessor="applicant.name", sort_key="applicant__name"),
-        Column("items", label=_("许可项目"), accessor=items_text),
-        Column("authority", label=_("审批机关"), accessor="authority.name"),
-        Column("review_body", label=_("鉴定评审机构"), accessor=review_body_name, sort_key="review_body__name"),
+        TextColumn("applicant", label=_("申请单位"), accessor="applicant.name", sort_key="applicant__name"),
+        TextColumn("items", label=_("许可项目"), accessor=items_text),
+        TextColumn("authority", label=_("审批机关"), accessor="authority.name"),
+        TextColumn("review_body", label=_("鉴定评审机构"), accessor=review_body_name, sort_key="review_body__name"),
         StatusTagColumn(
             "state",
             label=_("状态"),
@@ -69,7 +70,7 @@ class ApplicationViewSet(ModelViewSet):
             sort_key="state",
             primary=lambda application: application.due_on is not None,
         ),
-        Column(
+        TextColumn(
             "submitted_at",
             label=_("提交时间"),
             accessor=lambda application: local_datetime(application.submitted_at),

@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "portal.security.PortalCSPMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.sessions.IdleTimeoutSessionMiddleware",  # Django's, renewing the idle timeout once a minute
     "portal.middleware.ChosenLanguageMiddleware",
     # Anonymous public pages from the shared cache, before anything per-user runs.
     "portal.page_cache.PublicPageCacheMiddleware",
@@ -138,9 +138,11 @@ AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
 STAFF_2FA_REQUIRED = env.get_bool("STAFF_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = "特种设备行政许可申报系统"
 
-# Sessions end after inactivity: the cookie is renewed on every request.
+# Sessions end after inactivity (29–30 minutes: see portal/sessions.py).
 SESSION_COOKIE_AGE = env.get_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by portal.sessions at most once a minute, not on every request (SESSION_SAVE_EVERY_REQUEST
+# would write the session row on each one).
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Response headers (docs/operations.md, "Security settings"); HSTS and secure cookies are in production.py.

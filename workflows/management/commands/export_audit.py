@@ -36,8 +36,10 @@ def audit_rows(since, until=None):
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     # A whole half-year of records, read once: from the replica when there is one.
     database = replica_alias()
-    events = ApplicationEvent.objects.using(database).filter(created_at__gte=start).select_related(
-        "application", "actor", "actor_organisation"
+    events = (
+        ApplicationEvent.objects.using(database)
+        .filter(created_at__gte=start)
+        .select_related("application", "actor", "actor_organisation")
     )
     downloads = AccessLog.objects.using(database).filter(created_at__gte=start).select_related("user", "organisation")
     if until is not None:
