@@ -1,0 +1,23 @@
+"""X-Bench-Queries: how many SQL queries a request ran, read by the load generator per scenario.
+
+Outermost middleware, so the session, authentication and 2FA lookups count too."""
+
+from django.db import connection
+
+
+class QueryCountMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Bench-Queries"] = str(count)
+        return response
