@@ -15,6 +15,7 @@ class PortalUsersAppConfig(WagtailUsersAppConfig):
         super().ready()
         # The admin's script-src has no 'unsafe-inline': its chooser widgets must not need it
         # (portal/security.py). At start-up, so every process renders them the same way.
+        from . import sessions  # noqa: F401  (its user_logged_in receiver)
         from .security import make_choosers_csp_safe
 
         make_choosers_csp_safe()

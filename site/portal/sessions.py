@@ -11,9 +11,19 @@ and SESSION_COOKIE_AGE after the last request: 29 to 30 minutes with the default
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.dispatch import receiver
 
 RENEWED_KEY = "_renewed_at"
+
+
+@receiver(user_logged_in)
+def renewed_at_login(sender, request, **kwargs):
+    # Logging in writes the session anyway: the requests of the next minute need not.
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED_KEY] = int(time.time())
 
 
 class IdleTimeoutSessionMiddleware(SessionMiddleware):
