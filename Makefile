@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures bench messages
+.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures bench bench-cluster messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -68,6 +68,20 @@ bench: $(BENCH_STAMP) fonts
 		$(BIN)/python manage.py migrate --noinput --verbosity 0 --settings=portal.settings.bench \
 	&& $(BIN)/python bench/run.py $(BENCH_ARGS); \
 	status=$$?; echo "make bench took $$(( $$(date +%s) - start )) s"; exit $$status
+
+# make bench-cluster (issue 6, docs/operations.md "Running on several machines"): two gunicorn
+# instances behind nginx on loopback sharing PostgreSQL and Redis, against one instance with the
+# same total of workers, on the data `make bench` generated (run that first). Writes
+# var/bench/cluster.md. CLUSTER_ARGS passes options to bench/cluster.py (e.g. --only trivial,catalogue).
+bench-cluster: $(BENCH_STAMP) fonts
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		(apt-get update && apt-get install -y --no-install-recommends nginx-light)
+	@start=$$(date +%s); \
+	export BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' BENCH_REDIS_URL='$(BENCH_REDIS_URL)'; \
+	DATABASE_URL="$$BENCH_DATABASE_URL" REDIS_URL="$$BENCH_REDIS_URL" \
+		$(BIN)/python manage.py migrate --noinput --verbosity 0 --settings=portal.settings.bench \
+	&& $(BIN)/python bench/cluster.py $(CLUSTER_ARGS); \
+	status=$$?; echo "make bench-cluster took $$(( $$(date +%s) - start )) s"; exit $$status
 
 # Both catalogues from the sources; zh_Hans translates each Chinese string to itself
 # (locale/fill_zh_hans.py says why). Needs GNU gettext (apt-get install gettext).

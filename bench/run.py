@@ -203,6 +203,22 @@ def django_pdf(runs):
 # ----- gunicorn ---------------------------------------------------------------------------------
 
 
+def wait_until_answering(process, host, seconds, name):
+    """Until `host` answers the trivial view; SystemExit when `process` dies or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{host}/bench/trivial/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{name} did not answer within {seconds} s")
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -250,19 +266,11 @@ class Gunicorn:
         self.process = subprocess.Popen(
             self.command, cwd=ROOT, env=django_env(), stdout=self.output, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.process.returncode}; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"{self.host}/bench/trivial/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise SystemExit(f"gunicorn did not answer within 60 s; see {self.log}")
+        try:
+            wait_until_answering(self.process, self.host, 60, f"gunicorn (see {self.log})")
+        except SystemExit:
+            self.stop()
+            raise
 
     def workers_rss(self):
         import psutil
