@@ -427,6 +427,13 @@ class FormValues(HTMLParser):
 # ----- the simulated users ---------------------------------------------------------------------
 
 
+# One gunicorn's workers share the users' keep-alive connections unevenly (16 connections were
+# split 11/5 and 14/2 between 2 workers in bench/cluster.py's runs), so one core served most of a
+# scenario and runs differed by 2x. A new connection per request lets the idle worker take it, as
+# nginx's per-request balancing does in production (docs/benchmarks.md). BENCH_KEEP_ALIVE=1 turns it off.
+NEW_CONNECTION_PER_REQUEST = os.environ.get("BENCH_KEEP_ALIVE", "") != "1"
+
+
 class BenchUser(FastHttpUser):
     abstract = True
     host = os.environ.get("BENCH_HOST", "http://127.0.0.1:8000")
@@ -443,6 +450,8 @@ class BenchUser(FastHttpUser):
     def call(self, method, url, name, *, account=None, data=None, redirect_to=None, sets_cookie=None, headers=None):
         account = account or self.account
         headers = dict(headers or {})
+        if NEW_CONNECTION_PER_REQUEST:
+            headers["Connection"] = "close"
         body = None
         if account is not None:
             headers["Cookie"] = account.cookie_header
