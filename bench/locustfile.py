@@ -194,36 +194,30 @@ def _location(response):
     return values[0] if values else ""
 
 
-def _login_applicant(session, entry, password):
-    session.get("/accounts/login/")
+def _password_login(session, path, entry, password, next_url, who):
+    """The login form at `path` as a browser fills it (its CSRF cookie first); LoginFailed unless
+    it redirects away from the login page."""
+    session.get(path)
     response = _form_post(
         session,
-        "/accounts/login/",
+        path,
         {
             "csrfmiddlewaretoken": _cookies(session).get("csrftoken", ""),
             "username": entry["username"],
             "password": password,
-            "next": "",
+            "next": next_url,
         },
     )
     if response.status_code != 302 or "/login/" in _location(response):
-        raise LoginFailed(f"applicant {entry['username']}: login answered {response.status_code}")
+        raise LoginFailed(f"{who} {entry['username']}: {path} answered {response.status_code}")
+
+
+def _login_applicant(session, entry, password):
+    _password_login(session, "/accounts/login/", entry, password, "", "applicant")
 
 
 def _login_staff(session, entry, password):
-    session.get("/admin/login/")
-    response = _form_post(
-        session,
-        "/admin/login/",
-        {
-            "csrfmiddlewaretoken": _cookies(session).get("csrftoken", ""),
-            "username": entry["username"],
-            "password": password,
-            "next": "/admin/",
-        },
-    )
-    if response.status_code != 302 or "/login/" in _location(response):
-        raise LoginFailed(f"staff {entry['username']}: admin login answered {response.status_code}")
+    _password_login(session, "/admin/login/", entry, password, "/admin/", "staff")
     # The second factor. A code is accepted once per device and 30 s step (django-otp remembers the
     # last step used), so a rerun within the same step takes the next step's code (tolerance 1),
     # and failing that waits for a fresh step; a refused code also throttles for 1, 2, 4... s.
