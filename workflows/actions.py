@@ -12,7 +12,6 @@ Every action runs in one transaction through `_perform`:
    the notifications — all before the commit, so a failure anywhere leaves nothing behind.
 """
 
-import datetime
 import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,11 +23,12 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import OrganisationKind
 
-from . import deadlines, documents, numbering, permissions, printing
+from . import deadlines, documents, licensing, numbering, permissions, printing, verification
 from .models import (
     Action,
     Application,
     ApplicationEvent,
+    ApplicationKind,
     ApplicationState,
     CorrectionItem,
     CorrectionNotice,
@@ -46,7 +46,7 @@ from .models import (
 from .models.applications import is_applicant, is_authority, is_review_body
 from .notifications import notify
 
-LICENSE_VALIDITY_YEARS = 4  # TSG 07-2019 §1.5
+LICENSE_VALIDITY_YEARS = licensing.LICENSE_VALIDITY_YEARS
 
 # Which parties take part in each action; anyone else gets PermissionDenied whatever the state.
 PARTIES = {
@@ -318,24 +318,25 @@ def approve(application, user, comment=""):
     issued_on = timezone.localdate()
     application.decided_at = timezone.now()
     event = _transition(application, user, Action.APPROVE, comment)
-    valid_until = deadlines.years_after(issued_on, LICENSE_VALIDITY_YEARS) - datetime.timedelta(days=1)
-    license = License.objects.create(
+    items, valid_until = licensing.license_terms(application, issued_on)
+    snapshot = licensing.holder_snapshot(application)
+    license = License(
         number=numbering.license_number(application, issued_on, valid_until),
         application=application,
         holder=application.applicant,
         authority=application.authority,
-        items=[
-            {
-                "category": item.category,
-                "item_name": item.item_name,
-                "level_code": item.level_code,
-                "level_description": item.level_description,
-            }
-            for item in application.items.all()
-        ],
+        items=items,
         issued_on=issued_on,
         valid_until=valid_until,
+        **snapshot,
     )
+    license.verification_code = verification.code_for(license)
+    license.save()
+    previous = application.previous_license
+    if previous is not None:
+        License.objects.filter(pk=previous.pk).update(superseded_by=license)
+        if application.kind == ApplicationKind.CHANGE:
+            _apply_change(application.applicant, snapshot)
     number = numbering.document_number(application.authority, DocumentKind.LICENSE_DECISION, issued_on)
     documents.issue(application, DocumentKind.LICENSE_DECISION, user, event, number, license=license)
     documents.issue(application, DocumentKind.LICENSE, user, event, license.number, license=license)
@@ -351,6 +352,14 @@ def approve(application, user, comment=""):
     )
     notify(application, gettext_lazy("许可申请 %(ref)s 已准予许可。"), {"ref": application.reference}, review_body=True)
     return license
+
+
+def _apply_change(organisation, snapshot):
+    """An approved 变更 makes the new name and address the organisation's own."""
+    organisation.name = snapshot["holder_name"]
+    if snapshot["holder_address"] != getattr(organisation.region, "full_name", None):
+        organisation.address = snapshot["holder_address"]
+    organisation.save(update_fields=["name", "address"])
 
 
 @atomic_action

@@ -20,7 +20,7 @@ from cms.models import LicenseLevel
 from forms_config.models import FormSchemaVersion
 from forms_config.prefill import initial_data
 
-from . import actions, documents, permissions
+from . import actions, documents, licensing, permissions
 from .authority import derive_authority
 from .models import Application, ApplicationAttachment, ApplicationItem, ApplicationState
 
@@ -68,6 +68,12 @@ def start_application(user, level_ids):
         schema_version=version,
         data=initial_data(version.parsed, user),
     )
+    create_items(application, levels)
+    permissions.grant_applicant(application)
+    return application
+
+
+def create_items(application, levels):
     ApplicationItem.objects.bulk_create(
         ApplicationItem(
             application=application,
@@ -84,8 +90,6 @@ def start_application(user, level_ids):
         )
         for index, level in enumerate(levels)
     )
-    permissions.grant_applicant(application)
-    return application
 
 
 def _in_site_language(function):
@@ -183,6 +187,7 @@ def submit_application(application, user):
     problems = locked.schema_version.parsed.problems(locked.data)
     if problems and locked.state == ApplicationState.DRAFT:
         raise IncompleteApplication(problems)
+    licensing.check_submission(locked)
     application, _event = actions.submit(locked, user)
     return application
 

@@ -1,11 +1,11 @@
-from .applications import Application, ApplicationItem, ApplicationState, Clock
+from .applications import Application, ApplicationItem, ApplicationKind, ApplicationState, Clock
 from .attachments import ApplicationAttachment
 from .audit import AccessKind, AccessLog
 from .calendar import CalendarDay, DayKind
 from .correction import CorrectionItem, CorrectionNotice, CorrectionTarget
 from .documents import Document, DocumentKind, DocumentSequence
 from .events import Action, ApplicationEvent
-from .licences import License
+from .licences import License, LicenseReminder, LicenseStatus
 from .notifications import Notification
 from .permissions import ApplicationGroupObjectPermission, ApplicationUserObjectPermission
 from .review import (
@@ -29,6 +29,7 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationGroupObjectPermission",
     "ApplicationItem",
+    "ApplicationKind",
     "ApplicationState",
     "ApplicationUserObjectPermission",
     "CalendarDay",
@@ -41,6 +42,8 @@ __all__ = [
     "DocumentKind",
     "DocumentSequence",
     "License",
+    "LicenseReminder",
+    "LicenseStatus",
     "Notification",
     "ProposalSide",
     "ProposalStatus",

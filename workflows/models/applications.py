@@ -29,6 +29,16 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+class ApplicationKind(models.TextChoices):
+    """What an application asks for (TSG 07-2019 §3.6): a first licence, or a follow-up on one the
+    applicant holds (`Application.previous_license`), prefilled from it (workflows.licensing)."""
+
+    NEW = "new", _("取证")
+    RENEWAL = "renewal", _("换证")
+    ADD_ITEMS = "add_items", _("增项")
+    CHANGE = "change", _("变更")
+
+
 class Clock(models.TextChoices):
     """Which statutory time limit is running (DOMAIN.md, the process table)."""
 
@@ -129,6 +139,15 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
         verbose_name=_("申请书表单版本"),
+    )
+    kind = models.CharField(_("申请类型"), max_length=20, choices=ApplicationKind.choices, default=ApplicationKind.NEW)
+    previous_license = models.ForeignKey(
+        "workflows.License",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("原许可证"),
     )
     data = models.JSONField(_("填写内容"), default=dict, blank=True)
     current_page = models.PositiveSmallIntegerField(_("当前页"), default=1)

@@ -260,6 +260,11 @@ WAGTAILSTREAMFORMS_ADVANCED_SETTINGS_MODEL = None
 
 WAGTAIL_SITE_NAME = "特种设备行政许可申报系统"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public site's address, printed in every licence's QR code (workflows/verification.py).
+PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
+# The key of the licence verification codes; SECRET_KEY when unset. Codes are stored at issue
+# time, so changing it affects only licences issued afterwards.
+LICENSE_VERIFICATION_KEY = env.get("LICENSE_VERIFICATION_KEY", "")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The staff user forms (mobile, organisation) come from accounts.viewsets.StaffUserViewSet,
