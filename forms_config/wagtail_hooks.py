@@ -1,9 +1,52 @@
+from django.contrib.admin.utils import quote
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from .models import ApplicationFormSchema
+from .transfer_views import ExportSchemaView, ImportSchemaView, may_export
+
+
+def export_button(view, instance, button_class=Button):
+    return button_class(
+        _("导出 JSON"),
+        url=reverse(view.export_url_name, args=(quote(instance.pk),)),
+        icon_name="download",
+        priority=40,
+    )
+
+
+class ApplicationFormSchemaIndexView(IndexView):
+    export_url_name = None
+    import_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.user_has_permission("add"):
+            buttons.append(HeaderButton(_("导入表单"), url=reverse(self.import_url_name), icon_name="upload"))
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if may_export(self.permission_policy, self.request.user):
+            buttons.append(export_button(self, instance))
+        return buttons
+
+
+class ApplicationFormSchemaEditView(EditView):
+    export_url_name = None
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if may_export(self.permission_policy, self.request.user):
+            buttons.append(export_button(self, self.object))
+        return buttons
 
 
 class ApplicationFormSchemaViewSet(SnippetViewSet):
@@ -15,6 +58,22 @@ class ApplicationFormSchemaViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["title", "live", "updated_at"]
     search_fields = ["title"]
+    index_view_class = ApplicationFormSchemaIndexView
+    edit_view_class = ApplicationFormSchemaEditView
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            export_url_name=self.get_url_name("export"),
+            import_url_name=self.get_url_name("import"),
+            **kwargs,
+        )
+
+    def get_urlpatterns(self):
+        # 导出 JSON / 导入表单 (forms_config.transfer): moving a form to another site or copying it.
+        return super().get_urlpatterns() + [
+            path("export/<int:pk>/", self.construct_view(ExportSchemaView), name="export"),
+            path("import/", self.construct_view(ImportSchemaView), name="import"),
+        ]
 
 
 register_snippet(ApplicationFormSchemaViewSet)
