@@ -168,7 +168,7 @@ def check_submission(application, today=None):
     status = license.status(today)
     if status != LicenseStatus.VALID:
         raise ValidationError(
-            _("原许可证 %(number)s 已%(status)s，该申请不能再提交，请撤回后按新申请办理。")
+            _("原许可证 %(number)s %(status)s，该申请不能再提交，请撤回后按新申请办理。")
             % {"number": license.number, "status": status.label},
             code="license_gone",
         )

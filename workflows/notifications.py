@@ -34,6 +34,10 @@ def staff_url(application):
     return reverse("licensing:detail", args=[application.pk])
 
 
+def license_url(license):
+    return reverse("applications:licence", args=[license.pk])
+
+
 def members(organisation):
     if organisation is None:
         return []
@@ -76,6 +80,30 @@ def notify(
         mobile = application.created_by.mobile
         if mobile:
             transaction.on_commit(lambda: _send_sms(mobile, f"{SMS_PREFIX}{message}"))
+
+
+def notify_holder(license, message, params=None, *, sms=False):
+    """Tell the members of the licence's holder about `license` (a renewal reminder, say), in-app
+    and by e-mail, and by SMS to whoever filed the licence's application; the link leads to the
+    licence's page. Written in the caller's transaction, sent after its commit, as `notify`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(message) % (params or {})
+    url = license_url(license)
+    subject = f"{SMS_PREFIX}{license.number}"
+    rows = []
+    emails = []
+    for user in members(license.holder):
+        rows.append(Notification(recipient=user, application=license.application, message=message[:500], url=url))
+        if user.email:
+            link = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}"
+            emails.append((subject, f"{message}\n\n{link}", None, [user.email]))
+    Notification.objects.bulk_create(rows)
+    if emails:
+        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=True))
+    filed_by = license.application.created_by
+    if sms and filed_by.is_active and filed_by.mobile and filed_by.organisation_id == license.holder_id:
+        transaction.on_commit(lambda: _send_sms(filed_by.mobile, f"{SMS_PREFIX}{message}"))
+    return len(rows)
 
 
 def _send_sms(mobile, text):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .models import ApplicationKind
 
 app_name = "applications"
 urlpatterns = [
@@ -10,6 +11,15 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/", views.open_notification, name="notification"),
     path("documents/<uuid:document_uuid>/", views.download_document, name="document"),
+    path("licences/", views.LicenceListView.as_view(), name="licences"),
+    path("licences/<int:pk>/", views.LicenceDetailView.as_view(), name="licence"),
+    path(
+        "licences/<int:pk>/renew/", views.StartFollowUpView.as_view(kind=ApplicationKind.RENEWAL), name="licence_renew"
+    ),
+    path("licences/<int:pk>/add-items/", views.AddItemsView.as_view(), name="licence_add_items"),
+    path(
+        "licences/<int:pk>/change/", views.StartFollowUpView.as_view(kind=ApplicationKind.CHANGE), name="licence_change"
+    ),
     path("<uuid:uuid>/", views.ApplicationDetailView.as_view(), name="detail"),
     path("<uuid:uuid>/pages/<int:number>/", views.FormPageView.as_view(), name="page"),
     path("<uuid:uuid>/pages/<int:number>/autosave/", views.autosave, name="autosave"),

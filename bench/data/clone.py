@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cms.models import LicenseLevel
-from workflows import deadlines, working_days
+from workflows import deadlines, verification, working_days
 from workflows.actions import LICENSE_VALIDITY_YEARS
 from workflows.models import (
     AccessKind,
@@ -32,6 +32,7 @@ from workflows.models import (
     ApplicationEvent,
     ApplicationGroupObjectPermission,
     ApplicationItem,
+    ApplicationKind,
     ApplicationState,
     Clock,
     CorrectionItem,
@@ -78,7 +79,7 @@ COLUMNS = {
     Application: [
         "id", "uuid", "reference", "applicant_id", "created_by_id", "authority_id", "schema_version_id", "data",
         "current_page", "state", "created_at", "updated_at", "submitted_at", "accepted_at", "decided_at",
-        "review_body_id", "review_date", "clock", "clock_started_on", "due_on",
+        "review_body_id", "review_date", "clock", "clock_started_on", "due_on", "kind",
     ],
     ApplicationItem: [
         "id", "application_id", "license_item_id", "level_id", "category", "item_name", "level_code",
@@ -95,7 +96,10 @@ COLUMNS = {
     Document: [
         "id", "uuid", "application_id", "kind", "number", "file", "sha256", "issued_by_id", "issued_at", "event_id",
     ],
-    License: ["id", "number", "application_id", "holder_id", "authority_id", "items", "issued_on", "valid_until"],
+    License: [
+        "id", "number", "application_id", "holder_id", "authority_id", "items", "issued_on", "valid_until",
+        "holder_name", "holder_credit_code", "holder_address", "verification_code",
+    ],
     CorrectionNotice: [
         "id", "application_id", "comment", "issued_by_id", "issued_at", "values_before", "resubmitted_at", "changes",
     ],
@@ -509,7 +513,7 @@ class Cloner:
                 app_id, app_uuid, reference, applicant.org_id, applicant.user_id, authority.org_id,
                 snap.app["schema_version_id"], data, snap.app["current_page"], state, created, updated_at,
                 submitted_at, accepted_at, decided_at, review_body.org_id if uses_review_body else None,
-                review_date, clock, clock_started_on, due_on,
+                review_date, clock, clock_started_on, due_on, ApplicationKind.NEW.value,
             )
         )  # fmt: skip
 
@@ -557,10 +561,21 @@ class Cloner:
             valid_until = deadlines.years_after(issued_on, LICENSE_VALIDITY_YEARS) - datetime.timedelta(days=1)
             value = self.next_number(authority.org_id, DocumentKind.LICENSE, issued_on.year)
             licence_number = f"TS{levels[0].licence_digit}{authority.region2}{issued_on:%y}{value:04d}-{valid_until:%Y}"
+            holder_address = applicant.address
+            code = verification.compute_code(
+                number=licence_number,
+                holder_name=applicant.name,
+                holder_credit_code=applicant.credit_code,
+                holder_address=holder_address,
+                items=licence_items,
+                issued_on=issued_on,
+                valid_until=valid_until,
+                authority=authority.name,
+            )
             b[License].append(
                 (
                     self.take(License), licence_number, app_id, applicant.org_id, authority.org_id, licence_items,
-                    issued_on, valid_until,
+                    issued_on, valid_until, applicant.name, applicant.credit_code, holder_address, code,
                 )
             )  # fmt: skip
             replacements["licence_number"] = licence_number

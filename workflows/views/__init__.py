@@ -4,8 +4,9 @@ then follow the progress and act: 补齐补正, documents, 协商鉴定评审时
 Views read the request, call one service (workflows.services, .actions, .correction, .feedback)
 and render. One module per job: drafts (choose, fill, autosave, check and submit, delete),
 printing, progress (list and detail), correction, review_date, feedback and withdraw (the
-actions after submission), files (downloads), notifications; _common and _action_view hold what
-they share. Every view is importable from here, as workflows.urls uses them.
+actions after submission), files (downloads), notifications, licences (我的许可证, starting
+换证/增项/变更); _common and _action_view hold what they share. Every view is importable from
+here, as workflows.urls uses them.
 """
 
 from ._action_view import ApplicantActionView
@@ -14,6 +15,7 @@ from .correction import CorrectionView
 from .drafts import CheckView, ChooseItemsView, DeleteDraftView, FormPageView, autosave, saved_token
 from .feedback import FeedbackView
 from .files import download_attachment, download_document
+from .licences import AddItemsView, LicenceDetailView, LicenceListView, StartFollowUpView
 from .notifications import NOTIFICATIONS_PER_PAGE, NotificationListView, notifications_read_all, open_notification
 from .printing import print_application, print_page
 from .progress import ApplicationDetailView, ApplicationListView
@@ -22,6 +24,7 @@ from .withdraw import WithdrawView
 
 __all__ = [
     "NOTIFICATIONS_PER_PAGE",
+    "AddItemsView",
     "ApplicantActionView",
     "ApplicantRequiredMixin",
     "ApplicationDetailView",
@@ -32,8 +35,11 @@ __all__ = [
     "DeleteDraftView",
     "FeedbackView",
     "FormPageView",
+    "LicenceDetailView",
+    "LicenceListView",
     "NotificationListView",
     "ReviewDateView",
+    "StartFollowUpView",
     "WithdrawView",
     "autosave",
     "download_attachment",

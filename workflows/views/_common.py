@@ -27,9 +27,9 @@ class ApplicantRequiredMixin(LoginRequiredMixin):
 
 
 def application_queryset():
-    return Application.objects.select_related("schema_version", "authority", "applicant").prefetch_related(
-        Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk"))
-    )
+    return Application.objects.select_related(
+        "schema_version", "authority", "applicant", "previous_license"
+    ).prefetch_related(Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")))
 
 
 def changeable_or_404(user, uuid):
