@@ -1,5 +1,7 @@
 from django.urls import path
 
+from portal.sessions import keepalive
+
 from . import views
 
 app_name = "accounts"
@@ -17,4 +19,5 @@ urlpatterns = [
     path("sms/send/", views.send_sms_code, name="send_sms_code"),
     path("regions/<str:code>/", views.region_children, name="region_children"),
     path("my/", views.MyServicesView.as_view(), name="my_services"),
+    path("session/keepalive/", keepalive, name="session_keepalive"),
 ]

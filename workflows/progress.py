@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
+from cms.models import GuidePage
+
 from . import actions, deadlines, working_days
 from .models import (
     Action,
@@ -30,7 +32,9 @@ S = ApplicationState
 
 def applicant_list_queryset(queryset):
     """The relations `next_action` and the list template read, fetched once for all rows."""
-    return queryset.select_related("authority", "review_report", "review_feedback").prefetch_related(
+    return queryset.select_related(
+        "authority", "review_report", "review_feedback", "previous_license"
+    ).prefetch_related(
         Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")),
         Prefetch("review_proposals", queryset=ReviewAppointment.objects.order_by("created_at", "pk")),
         Prefetch(
@@ -227,8 +231,14 @@ def timeline(application):
 
 def detail_queryset():
     return Application.objects.select_related(
-        "schema_version", "authority", "applicant", "review_body", "license", "correction_notice"
+        "schema_version", "authority", "applicant", "review_body", "license", "correction_notice", "previous_license"
     ).prefetch_related(
         Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")),
         Prefetch("review_proposals", queryset=ReviewAppointment.objects.order_by("created_at", "pk")),
     )
+
+
+def guide_url(request):
+    """The address of the 操作指南 (the topmost live guide page), or None when there is none."""
+    guide = GuidePage.objects.live().public().order_by("path").first()
+    return guide.get_url(request) if guide else None

@@ -45,6 +45,18 @@ def textarea(rows=4):
     return forms.Textarea(attrs={"rows": rows})
 
 
+def confirmation(label):
+    """The required "我已确认…" box of an irreversible staff decision: the decision letter is issued
+    and the applicant notified at once, and nothing in the workflow takes it back, so a slipped
+    click must not be enough. The admin's confirm dialog (static/js/admin-confirm.js) only adds
+    to this; the server refuses an unticked POST with or without JavaScript."""
+    return forms.BooleanField(
+        label=label,
+        required=True,
+        error_messages={"required": _("请勾选“我已确认……”后再提交：该决定作出后不能撤回。")},
+    )
+
+
 def day_label(day):
     return f"{day:%Y-%m-%d}（{WEEKDAYS[day.weekday()]}）"
 
@@ -79,6 +91,7 @@ class AcceptForm(forms.Form):
         help_text=_("受理决定书将写明该机构及其联系人、联系电话，并同时通知该机构。"),
     )
     comment = FreeText(label=_("受理意见"), required=False, widget=textarea(3))
+    confirmed = confirmation(_("我已确认：受理后将签发受理决定书并通知申请单位和鉴定评审机构，不能撤回。"))
 
 
 # --- 补正告知 -------------------------------------------------------------------------------------
@@ -139,6 +152,7 @@ class CorrectionForm(forms.Form):
         widget=textarea(3),
         help_text=_("补正告知为一次性告知，请将需要补正的全部内容一并勾选。"),
     )
+    confirmed = confirmation(_("我已确认：补正告知书只能发出一次，发出后不能修改或撤回。"))
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,7 +202,8 @@ class CorrectionForm(forms.Form):
                 self.add_error(row.tick_name, _("已填写补正意见，请勾选“%(label)s”。") % {"label": row.label})
             elif ticked:
                 items.append(row.as_item(comment))
-        if not items and not self.errors:
+        # The unticked confirmation box alone must not hide that nothing was flagged.
+        if not items and not set(self.errors) - {"confirmed"}:
             raise ValidationError(_("请至少勾选一项需要补正的内容，并填写补正意见。"), code="no_items")
         self.items = items
         return cleaned
@@ -204,10 +219,12 @@ class RefuseAcceptanceForm(forms.Form):
         error_messages={"required": _("请填写不予受理的理由。")},
         help_text=_("理由将写入不予受理决定书。"),
     )
+    confirmed = confirmation(_("我已确认：将签发不予受理决定书，本申请办理终止，不能撤回。"))
 
 
 class ApproveForm(forms.Form):
     comment = FreeText(label=_("审查意见"), required=False, widget=textarea(3))
+    confirmed = confirmation(_("我已确认：将签发准予许可决定书和许可证，不能撤回。"))
 
 
 class DenyForm(forms.Form):
@@ -217,6 +234,7 @@ class DenyForm(forms.Form):
         error_messages={"required": _("请填写不予许可的理由。")},
         help_text=_("理由将写入不予许可决定书。"),
     )
+    confirmed = confirmation(_("我已确认：将签发不予许可决定书，本申请办理终止，不能撤回。"))
 
 
 # --- 协商鉴定评审时间 -------------------------------------------------------------------------------
@@ -310,6 +328,7 @@ class ReviewReportForm(forms.Form):
         error_messages={"required": _("请上传评审报告（PDF 文件）。")},
     )
     materials = MultipleFileField(label=_("评审材料"), required=False)
+    confirmed = confirmation(_("我已确认：评审报告提交后将通知审批机关和申请单位，不能修改。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -99,6 +99,7 @@
     if (!dirty || saving) return;
     saving = true;
     dirty = false;
+    say(form.dataset.msgSaving || "正在保存…");
     fetch(form.dataset.autosaveUrl, {
       method: "POST",
       body: body(),
@@ -111,17 +112,19 @@
           form.dataset.savedAt = json.saved_token;
           if (!dirty) dropBackup(); else backup();
           say(json.message);
+          // The request renewed the session: session.js restarts its countdown.
+          document.dispatchEvent(new CustomEvent("portal:server-activity"));
         } else if (response.status === 401 || response.status === 403) {
           dirty = true;
           say(gettextLoginExpired(), true);
         } else {
           dirty = true;
-          say(json.error || form.dataset.msgFailed || "自动保存失败，内容已暂存在本机浏览器。", true);
+          say(json.error || form.dataset.msgFailed || "未能保存，请检查网络；内容已暂存在本机浏览器", true);
         }
       });
     }).catch(function () {
       dirty = true;
-      say(form.dataset.msgFailed || "自动保存失败，内容已暂存在本机浏览器。", true);
+      say(form.dataset.msgFailed || "未能保存，请检查网络；内容已暂存在本机浏览器", true);
     }).then(function () { saving = false; });
   }
   function gettextLoginExpired() {
@@ -163,6 +166,8 @@
   // On submit the backup stays: if the session has expired the POST is lost on the way to the
   // login page, and the backup brings the values back; a successful save outdates it.
   form.addEventListener("submit", function () { clearTimeout(timer); backup(); });
+  // The session is about to end (session.js): deliver what is typed while the server still takes it.
+  document.addEventListener("portal:session-ending", function () { clearTimeout(timer); save(); });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") save();
   });

@@ -69,7 +69,7 @@ def test_each_rule_has_its_message_and_nothing_is_saved(client, field, value, me
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert "提交的信息有误" in html
+    assert "提交的内容有" in html and "处需要修改" in html
     assert not User.objects.filter(username="qiye0001").exists()
     assert not Organisation.objects.filter(kind="enterprise").exists()
 

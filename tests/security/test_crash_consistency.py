@@ -338,7 +338,9 @@ def test_killing_the_server_in_the_middle_of_an_acceptance_leaves_a_consistent_d
         def accept():
             try:
                 outcome["response"] = browser.post(
-                    data["accept_url"], {"review_body": data["review_body"], "comment": "材料齐全"}, timeout=60
+                    data["accept_url"],
+                    {"review_body": data["review_body"], "comment": "材料齐全", "confirmed": "on"},
+                    timeout=60,
                 )
             except (OSError, urllib.error.URLError, http.client.HTTPException) as error:
                 outcome["error"] = error

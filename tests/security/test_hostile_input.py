@@ -354,8 +354,10 @@ def action_posts(parties_applications):
     apps = parties_applications
     text = document_text
     correction_keys = ["page-basic", "field-qi_ye_ming_cheng", "field-fa_ding_dai_biao_ren", "field-quality_system"]
+    # The decisions' "我已确认…" box is ticked, so the hostile text reaches the action itself.
+    confirmed = {"confirmed": st.just("on")}
     correction = st.fixed_dictionaries(
-        {"comment": text},
+        {"comment": text, **confirmed},
         optional={
             **{f"tick-{key}": st.sampled_from(["on", "", "\x00", "<b>"]) for key in correction_keys},
             **{f"comment-{key}": text for key in correction_keys},
@@ -368,14 +370,14 @@ def action_posts(parties_applications):
     dates = {"date_1": date_or_junk(), "date_2": date_or_junk(), "date_3": date_or_junk()}
     report = {"reviewed_from": date_or_junk(), "reviewed_to": date_or_junk(), "conclusion": conclusion}
     return [
-        ("accept", "authority", apps["submitted"], fields({"review_body": review_body, "comment": text})),
+        ("accept", "authority", apps["submitted"], fields({"review_body": review_body, "comment": text, **confirmed})),
         ("request_correction", "authority", apps["submitted"], correction),
-        ("refuse_acceptance", "authority", apps["submitted"], fields({"reasons": text})),
+        ("refuse_acceptance", "authority", apps["submitted"], fields({"reasons": text, **confirmed})),
         ("propose_review_dates", "review_body", apps["accepted"], fields({**dates, "comment": text})),
         ("agree_review_date", "review_body", apps["proposed"], fields({"day": day})),
-        ("submit_review_report", "review_body", apps["scheduled"], fields({**report, "summary": text})),
-        ("approve", "authority", apps["reviewed"], fields({"comment": text})),
-        ("deny", "authority", apps["reviewed"], fields({"reasons": text})),
+        ("submit_review_report", "review_body", apps["scheduled"], fields({**report, "summary": text, **confirmed})),
+        ("approve", "authority", apps["reviewed"], fields({"comment": text, **confirmed})),
+        ("deny", "authority", apps["reviewed"], fields({"reasons": text, **confirmed})),
     ]
 
 
@@ -437,7 +439,7 @@ def test_a_very_long_reason_in_a_decision_is_refused_or_printed(client, parties,
     even one unbroken word is laid out (xhtml2pdf used to fail on it: a 500)."""
     application = application_in(S.REVIEWED, parties)
     client.force_login(parties.authority)
-    response = client.post(reverse("licensing:deny", args=[application.pk]), {"reasons": reasons})
+    response = client.post(reverse("licensing:deny", args=[application.pk]), {"reasons": reasons, "confirmed": "on"})
     assert response.status_code == status
     if status == 400:
         assert "最多 2000 个字" in response.content.decode()
@@ -452,7 +454,12 @@ def test_payloads_in_staff_forms_are_printed_as_text_in_every_document(client, p
     url = lambda name, app=application: reverse(f"licensing:{name}", args=[app.pk])  # noqa: E731
     response = client.post(
         url("request_correction"),
-        {"comment": payload, "tick-field-fa_ding_dai_biao_ren": "on", "comment-field-fa_ding_dai_biao_ren": payload},
+        {
+            "comment": payload,
+            "tick-field-fa_ding_dai_biao_ren": "on",
+            "comment-field-fa_ding_dai_biao_ren": payload,
+            "confirmed": "on",
+        },
     )
     assert response.status_code == 302
     client.force_login(parties.applicant)
@@ -460,9 +467,11 @@ def test_payloads_in_staff_forms_are_printed_as_text_in_every_document(client, p
     assert_clean(correction)
     refused = application_in(S.SUBMITTED, parties)
     client.force_login(parties.authority)
-    assert client.post(url("refuse_acceptance", refused), {"reasons": payload}).status_code == 302
+    assert client.post(url("refuse_acceptance", refused), {"reasons": payload, "confirmed": "on"}).status_code == 302
     accepted = application_in(S.SUBMITTED, parties)
-    response = client.post(url("accept", accepted), {"review_body": parties.review_body_org.pk, "comment": payload})
+    response = client.post(
+        url("accept", accepted), {"review_body": parties.review_body_org.pk, "comment": payload, "confirmed": "on"}
+    )
     assert response.status_code == 302
     client.force_login(parties.review_body)
     response = client.post(
@@ -478,11 +487,12 @@ def test_payloads_in_staff_forms_are_printed_as_text_in_every_document(client, p
             "conclusion": ReviewConclusion.NOT_QUALIFIED,
             "summary": payload,
             "report_file": SimpleUploadedFile("报告.pdf", PDF),
+            "confirmed": "on",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     client.force_login(parties.authority)
-    assert client.post(url("deny", accepted), {"reasons": payload}).status_code == 302
+    assert client.post(url("deny", accepted), {"reasons": payload, "confirmed": "on"}).status_code == 302
 
     printed_literally = 0
     for app in (refresh(application), refresh(refused), refresh(accepted)):

@@ -283,3 +283,23 @@ def test_others_get_404_on_every_licence_url(client, parties, licence, who):
         data = {"level": [parties.catalogue["B"].pk]}
         assert client.post(reverse(f"applications:{name}", args=[licence.pk]), data).status_code == 404
     assert not Application.objects.filter(previous_license=licence).exists()
+
+
+
+def test_staff_see_the_kind_and_the_previous_licence_and_can_filter_by_kind(client, parties, licence):
+    draft = in_renewal_window(licence)
+    renewal = services.submit_application(
+        refresh(licensing.start_follow_up(parties.applicant, draft, K.RENEWAL)), parties.applicant
+    )
+    client.force_login(parties.authority)
+
+    detail = client.get(reverse("licensing:detail", args=[renewal.pk])).content.decode()
+    assert "换证" in detail and licence.number in detail
+
+    index = reverse("licensing:index")
+    renewals = client.get(index, {"kind": "renewal"}).content.decode()
+    assert renewal.reference in renewals
+    assert renewal.reference not in client.get(index, {"kind": "new"}).content.decode()
+    response = client.get(index, {"export": "csv", "kind": "renewal"})
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "换证" in export and renewal.reference in export

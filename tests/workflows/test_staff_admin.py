@@ -265,7 +265,9 @@ def test_accept_names_the_review_body_and_issues_the_decision(client, parties):
     html = html_of(response)
     assert "中国特种设备检测研究院" in html and "刘评审" in html and "010-12345678" in html
 
-    response = client.post(url("accept", application), {"review_body": parties.review_body_org.pk, "comment": "齐全"})
+    response = client.post(
+        url("accept", application), {"review_body": parties.review_body_org.pk, "comment": "齐全", "confirmed": "on"}
+    )
     assert response.status_code == 302 and response.url == url("detail", application)
     application = refresh(application)
     assert application.state == S.ACCEPTED
@@ -286,7 +288,7 @@ def test_accept_needs_a_review_body(client, parties):
 def test_a_second_accept_says_so_and_changes_nothing(client, parties):
     application = application_in(S.SUBMITTED, parties)
     client.force_login(parties.authority)
-    data = {"review_body": parties.review_body_org.pk, "comment": "齐全"}
+    data = {"review_body": parties.review_body_org.pk, "comment": "齐全", "confirmed": "on"}
     client.post(url("accept", application), data)
     documents, events = Document.objects.count(), ApplicationEvent.objects.count()
 
@@ -318,6 +320,7 @@ def test_a_correction_with_two_items_issues_the_notice(client, parties):
             "comment-field-fa_ding_dai_biao_ren": "与营业执照不一致",
             "tick-attachment-quality_manual": "on",
             "comment-attachment-quality_manual": "请上传盖章版",
+            "confirmed": "on",
         },
     )
     assert response.status_code == 302
@@ -353,7 +356,9 @@ def test_refusal_needs_reasons_and_issues_the_decision(client, parties):
     client.force_login(parties.authority)
     response = client.post(url("refuse_acceptance", application), {"reasons": ""})
     assert response.status_code == 400 and "请填写不予受理的理由。" in html_of(response)
-    response = client.post(url("refuse_acceptance", application), {"reasons": "不属于本机关职权范围"})
+    response = client.post(
+        url("refuse_acceptance", application), {"reasons": "不属于本机关职权范围", "confirmed": "on"}
+    )
     assert response.status_code == 302
     assert refresh(application).state == S.NOT_ACCEPTED
     assert Document.objects.filter(application=application, kind=DocumentKind.NON_ACCEPTANCE_DECISION).exists()
@@ -364,7 +369,7 @@ def test_approve_issues_the_licence(client, parties):
     client.force_login(parties.authority)
     html = html_of(client.get(url("approve", application)))
     assert "符合条件" in html and "压力容器制造" in html
-    response = client.post(url("approve", application), {"comment": "准予许可"})
+    response = client.post(url("approve", application), {"comment": "准予许可", "confirmed": "on"})
     assert response.status_code == 302
     assert refresh(application).state == S.APPROVED
     license = License.objects.get(application=application)
@@ -377,7 +382,7 @@ def test_deny_needs_reasons(client, parties):
     application = application_in(S.REVIEWED, parties)
     client.force_login(parties.authority)
     assert client.post(url("deny", application), {"reasons": " "}).status_code == 400
-    response = client.post(url("deny", application), {"reasons": "评审结论不符合条件"})
+    response = client.post(url("deny", application), {"reasons": "评审结论不符合条件", "confirmed": "on"})
     assert response.status_code == 302
     assert refresh(application).state == S.DENIED
     assert application.documents.filter(kind=DocumentKind.DENIAL_DECISION).exists()
@@ -430,6 +435,7 @@ def test_the_review_report_with_its_files(client, parties):
         "reviewed_to": f"{future(21):%Y-%m-%d}",
         "conclusion": ReviewConclusion.QUALIFIED_AFTER_RECTIFICATION,
         "summary": "整改后符合条件",
+        "confirmed": "on",
     }
     response = client.post(url("submit_review_report", application), {**data, "report_file": upload("报告.pdf", PNG)})
     assert response.status_code == 400 and "文件扩展名（.pdf）与文件实际内容（PNG）不符" in html_of(response)

@@ -103,6 +103,12 @@ class ActionView(StaffApplicationMixin, WagtailAdminTemplateMixin, TemplateView)
             submit_button_label=self.submit_label or self.action.label,
             submit_button_active_label=gettext("正在提交…"),
             serious=self.action in SERIOUS_ACTIONS,
+            # Decisions with a "我已确认…" box also get the admin's confirm dialog.
+            confirm_message=(
+                gettext("确定要%(action)s吗？此操作不能撤回。") % {"action": self.submit_label or self.action.label}
+                if "confirmed" in form.fields
+                else ""
+            ),
             **kwargs,
         )
 

@@ -34,6 +34,7 @@ def detail_queryset(user):
             "review_feedback__schema_version",
             "review_feedback__submitted_by",
             "license",
+            "previous_license",
         )
         .prefetch_related(
             Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")),

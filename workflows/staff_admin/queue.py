@@ -16,7 +16,7 @@ from accounts.models import ReviewBody
 from portal.replica import replica_alias
 
 from .. import deadlines
-from ..models import Application, ApplicationItem, ApplicationState
+from ..models import Application, ApplicationItem, ApplicationKind, ApplicationState
 from .access import staff_queryset
 
 
@@ -68,6 +68,7 @@ class ApplicationFilterSet(WagtailFilterSet):
         choices=[choice for choice in ApplicationState.choices if choice[0] != ApplicationState.DRAFT],
         empty_label=_("全部"),
     )
+    kind = django_filters.ChoiceFilter(label=_("申请类型"), choices=ApplicationKind.choices, empty_label=_("全部"))
     overdue = django_filters.ChoiceFilter(
         label=_("超期"), choices=_yes_no, empty_label=_("全部"), method="filter_overdue"
     )
@@ -94,6 +95,7 @@ class ApplicationFilterSet(WagtailFilterSet):
 EXPORT_COLUMNS = OrderedDict(
     [
         ("reference", (_("申请编号"), lambda a: a.reference)),
+        ("kind", (_("申请类型"), lambda a: a.get_kind_display())),
         ("applicant", (_("申请单位"), lambda a: a.applicant.name)),
         ("items", (_("许可项目"), items_text)),
         ("authority", (_("审批机关"), lambda a: a.authority.name)),
@@ -111,6 +113,8 @@ NULLABLE_ORDERINGS = {"due_on", "submitted_at", "review_body__name"}
 
 class ApplicationIndexView(generic.IndexView):
     page_title = _("许可申请办理")
+    # An empty queue explains itself: nothing waiting, or which search and filters hide rows.
+    results_template_name = "workflows/admin/queue_results.html"
 
     def get_base_queryset(self):
         return (

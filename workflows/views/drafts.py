@@ -188,8 +188,10 @@ def autosave(request, uuid, number):
         {
             "ok": True,
             "saved_at": saved_at.isoformat(),
+            # The server's clock, not the browser's: an old machine's clock may be far off.
+            "saved_time": saved_at.strftime("%H:%M"),
             "saved_token": saved_token(application),
-            "message": _("已自动保存（%(time)s）") % {"time": saved_at.strftime("%H:%M:%S")},
+            "message": _("已保存 %(time)s") % {"time": saved_at.strftime("%H:%M")},
         }
     )
 

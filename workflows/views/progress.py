@@ -20,7 +20,9 @@ class ApplicationListView(ApplicantRequiredMixin, View):
         ).order_by("-updated_at")
         today = timezone.localdate()
         rows = [progress.list_row(application, today) for application in applications]
-        return render(request, "workflows/application_list.html", {"rows": rows})
+        # The empty list points a first-time applicant at the 操作指南.
+        guide_url = None if rows else progress.guide_url(request)
+        return render(request, "workflows/application_list.html", {"rows": rows, "guide_url": guide_url})
 
 
 class ApplicationDetailView(ApplicantRequiredMixin, View):
