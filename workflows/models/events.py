@@ -51,6 +51,9 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # 统计分析 (workflows/statistics.py) reads a period's events by action across all
+        # applications; without it that is a scan of the whole audit trail.
+        indexes = [models.Index(fields=["transition", "created_at"], name="event_transition_time")]
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
 
