@@ -339,7 +339,15 @@ def approve(application, user, comment=""):
             _apply_change(application.applicant, snapshot)
     number = numbering.document_number(application.authority, DocumentKind.LICENSE_DECISION, issued_on)
     documents.issue(application, DocumentKind.LICENSE_DECISION, user, event, number, license=license)
-    documents.issue(application, DocumentKind.LICENSE, user, event, license.number, license=license)
+    documents.issue(
+        application,
+        DocumentKind.LICENSE,
+        user,
+        event,
+        license.number,
+        license=license,
+        **verification.license_document_context(license),
+    )
     permissions.revoke_review_body(application)
     notify(
         application,

@@ -6,15 +6,24 @@ The public verification page (workflows.views.verify) shows the stored code besi
 content: a PDF whose text was altered either carries a code for another content or one that the
 forger could not compute without the key. The code is stored at issue time, so rotating the key
 later changes nothing already issued.
+
+Also here: what the page looks up and may show (`lookup`, `public_record`: nothing personal), and
+what the licence PDF prints to send its reader there (`license_document_context`: the page's URL
+for the number and a QR code of it).
 """
 
 import base64
 import hashlib
 import hmac
+import io
 import json
+import re
+import unicodedata
 
+import qrcode
 from django.conf import settings
 from django.urls import reverse
+from qrcode.image.pil import PilImage
 
 
 def _key():
@@ -76,15 +85,54 @@ def verification_url(license):
     return base + verification_path(license)
 
 
+def qr_png(text):
+    """A PNG of the QR code carrying `text`: error correction M (a smudged corner still scans),
+    4 modules of quiet zone as the standard asks, so a phone reads it off a printed page."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=6, border=4)
+    code.add_data(text)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(image_factory=PilImage).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def qr_data_uri(text):
+    """The QR PNG inline (forms_config.pdf lets data: URIs through and fetches nothing else)."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(text)).decode()
+
+
+def license_document_context(license):
+    """What templates/pdf/documents/license.html needs beyond the licence: where to verify it."""
+    url = verification_url(license)
+    return {"verification_url": url, "verification_qr": qr_data_uri(url)}
+
+
+def mask_person_name(name):
+    """张三 -> 张*, 欧阳娜娜 -> 欧***: a natural person's name is personal data, which a public
+    look-up has no need to show in full; the holder's own certificate carries it."""
+    name = (name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*" * len(name)
+
+
+def holder_is_person(license):
+    from accounts.models import OrganisationKind
+
+    return license.holder.kind == OrganisationKind.INDIVIDUAL
+
+
 def public_record(license, today=None):
-    """What anyone may see of a licence (许可证查询, the API): no person, no phone, no ID number."""
+    """What anyone may see of a licence (许可证查询, the API): no person, no phone, no ID number.
+
+    A licence held by an individual (个人用户) shows the name masked and no code: the holder is a
+    natural person, whose name and ID are personal data, not a company's public registration."""
     status = license.status(today)
+    person = holder_is_person(license)
     return {
         "number": license.number,
         "status": status.value,
         "status_display": str(status.label),
-        "holder_name": license.holder_name,
-        "holder_credit_code": license.holder_credit_code,
+        "holder_name": mask_person_name(license.holder_name) if person else license.holder_name,
+        "holder_credit_code": "" if person else license.holder_credit_code,
         "items": [
             {
                 "category": item.get("category", ""),
@@ -102,15 +150,41 @@ def public_record(license, today=None):
     }
 
 
+# TS + activity digit + region + year + sequence, then "-" and the year of expiry
+# (workflows.numbering.license_number); letters allowed in the middle for licences issued on paper
+# before this system, whose numbers the register may hold.
+LICENSE_NUMBER_RE = re.compile(r"^TS[0-9A-Z]{5,16}-\d{4}$")
+
+
+def normalise_query(value):
+    """What a visitor typed or pasted, as stored: full-width characters (ＴＳ２１…－２０３０ from a
+    Chinese input method) made half-width, spaces dropped, upper case."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return "".join(value.split()).upper()
+
+
 def find_licences(number="", credit_code=""):
     """Licences by exact number, or every licence of a credit code (newest first); [] for neither."""
     from .models import License
 
-    number = (number or "").strip().upper()
-    credit_code = (credit_code or "").strip().upper()
+    number = normalise_query(number)
+    credit_code = normalise_query(credit_code)
     if not number and not credit_code:
         return []
-    queryset = License.objects.select_related("authority", "superseded_by").order_by("-issued_on", "-pk")
+    queryset = License.objects.select_related("authority", "superseded_by", "holder").order_by("-issued_on", "-pk")
     if number:
         return list(queryset.filter(number=number))
     return list(queryset.filter(holder_credit_code=credit_code)[:50])
+
+
+def lookup(number="", credit_code="", code=""):
+    """许可证查询's answer: the public record of each licence found, with the holder's address (so
+    every line the 校验码 covers can be compared with the certificate; none for a person) and
+    whether `code`, when given, is the licence's."""
+    records = []
+    for license in find_licences(number=number, credit_code=credit_code):
+        record = public_record(license)
+        record["holder_address"] = "" if holder_is_person(license) else license.holder_address
+        record["code_matches"] = bool(normalise_code(code)) and codes_match(license, code)
+        records.append(record)
+    return records
