@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from workflows.views.verify import verify_license
+
 urlpatterns = [
     # No CSRF token: the worst a forged switch does is change the visitor's UI language, and a
     # token in the header would make every public page unique to its visitor (portal.page_cache).
@@ -13,11 +15,16 @@ urlpatterns = [
     # Before the admin's own URLs: the staff second factor (TOTP) pages.
     path("admin/2fa/", include("accounts.two_factor.urls")),
     path("admin/", include(wagtailadmin_urls)),
+    # 我的办事 → 接口令牌 (api/portal_views.py), and the JSON API itself (JSON answers only, also for 404).
+    path("accounts/api-token/", include("api.portal_urls")),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("applications/", include("workflows.urls")),
     # Wagtail's document links (wagtaildocs_serve): without them the admin's 文档 screens, chooser
     # and API raise NoReverseMatch (a 500); found by tests/security/test_access_matrix.py.
     path("documents/", include(wagtaildocs_urls)),
+    # 许可证查询: public, anonymous; the URL every licence's QR code carries (workflows.verification).
+    path("verify/", verify_license, name="verify_license"),
 ]
 
 if settings.DEBUG:
@@ -26,3 +33,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A body over the upload limits gets a page saying what to do (portal/errors.py), not a bare 400.
+handler400 = "portal.errors.bad_request"

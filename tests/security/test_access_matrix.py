@@ -130,6 +130,7 @@ EXPECTED = {
     "accounts:logout": Own(expect("405"), post=False),
     "accounts:password_reset": Own(PUBLIC, post=False),
     "accounts:send_sms_code": Own(expect("405"), post=False),
+    "accounts:session_keepalive": Own(expect("405"), post=False),
     "accounts:region_children": Own(PUBLIC, post=False),
     # Staff have no 我的办事: they are sent to the admin.
     "accounts:my_services": Own({**ANY_APPLICANT, **dict.fromkeys(STAFF, "admin_home")}),
@@ -159,6 +160,17 @@ EXPECTED = {
     "applications:review_date": Own(OWNER_ONLY, state=S.ACCEPTED),
     "applications:feedback": Own(OWNER_ONLY, state=S.REVIEWED),
     "applications:withdraw": Own(OWNER_ONLY, state=S.SUBMITTED),
+    # 我的许可证: every applicant has the list (empty for another enterprise); a licence, its 增项
+    # page and the 换证/变更 starts (POST only) belong to members of the holder organisation.
+    "applications:licences": Own(ANY_APPLICANT),
+    "applications:licence": Own(OWNER_ONLY, values=pk_of("licence")),
+    "applications:licence_add_items": Own(OWNER_ONLY, values=pk_of("licence")),
+    "applications:licence_renew": Own(
+        expect("405", anonymous="login", **dict.fromkeys(STAFF, "404")), values=pk_of("licence"), allowed=("applicant",)
+    ),
+    "applications:licence_change": Own(
+        expect("405", anonymous="login", **dict.fromkeys(STAFF, "404")), values=pk_of("licence"), allowed=("applicant",)
+    ),
     # 许可申请办理 (Wagtail admin)
     # The queue: every authority and review body (each sees its own rows); an editor is refused by
     # the permission policy (Wagtail's redirect), and per application by the lookup (404).
@@ -177,6 +189,12 @@ EXPECTED = {
     "licensing:submit_review_report": Own(handled_by("review_body"), state=S.REVIEW_SCHEDULED),
     "licensing:approve": Own(handled_by("authority"), state=S.REVIEWED),
     "licensing:deny": Own(handled_by("authority"), state=S.REVIEWED),
+    # 许可证登记: every authority (its own licences; SAMR all of them); review bodies and editors
+    # are refused by the permission policy.
+    "licences:index": Own(handled_by("authority", "other_authority", "samr", others="admin_home", editor="admin_home")),
+    "licences:index_results": Own(
+        handled_by("authority", "other_authority", "samr", others="admin_home", editor="admin_home")
+    ),
     # Staff second factor (TOTP): the matrix's staff sessions are verified, so both pages send
     # them on; applicants have no second factor (404).
     "staff_2fa:verify": Own(
@@ -193,6 +211,25 @@ EXPECTED = {
     "audit_transitions:results": Own(NO_ROLE),
     "audit_downloads:index": Own(NO_ROLE),
     "audit_downloads:results": Own(NO_ROLE),
+    # 统计分析: every authority (its own jurisdiction; SAMR all); review bodies and editors are
+    # refused like the other staff screens (Wagtail's redirect to the dashboard).
+    "statistics:index": Own(
+        expect("admin_home", **ADMIN_DENIED_TO_APPLICANTS, authority="200", other_authority="200", samr="200")
+    ),
+    # 许可证查询: public to everyone, logged in or not (GET only; the answer is the same for all).
+    "verify_license": Own(PUBLIC, post=False),
+    # 接口令牌 (我的办事): every applicant organisation's members; staff have none (404). Revoking
+    # without an active token sends the member back to the page.
+    "api_token:manage": Own(ANY_APPLICANT),
+    "api_token:revoke": Own(
+        {**ANY_APPLICANT, **dict.fromkeys(APPLICANTS, "redirect /accounts/api-token/")}, allowed=APPLICANTS
+    ),
+    # The JSON API: only a bearer token counts, a session of any role is a 401 (tests/api/).
+    "api:application_list": Own(expect("401")),
+    "api:application_detail": Own(expect("401"), values=lambda w: {"reference": w.apps[S.REVIEWED].reference}),
+    "api:licence_verify": Own(expect("401")),
+    "api:schema": Own(PUBLIC, post=False),
+    "api:not_found": Own(expect("404")),
     # CMS pages: public
     "wagtail_serve": Own(PUBLIC, cases=serve_cases(), post=False),
 }
@@ -209,7 +246,8 @@ for _namespace, _object in _ORGANISATION_SCREENS.items():
 for _name in ("approve", "reject", "licence"):
     EXPECTED[f"accounts_applicants:{_name}"] = Own(NO_ROLE, values=pk_of("institution"))
 
-# 申请书表单 (the form-schema snippet): the editor's tool; the demo editor may not delete.
+# 申请书表单 (the form-schema snippet): the editor's tool; the demo editor may not delete. 导出 JSON
+# (view/change) and 导入表单 (add) are the editor's too (forms_config.transfer_views).
 _SCHEMA = "wagtailsnippets_forms_config_applicationformschema"
 for _name in (
     "list",
@@ -225,6 +263,8 @@ for _name in (
     "revisions_compare",
     "revisions_unschedule",
     "unpublish",
+    "export",
+    "import",
 ):
     EXPECTED[f"{_SCHEMA}:{_name}"] = Own(
         expect("admin_home", **ADMIN_DENIED_TO_APPLICANTS, editor="admin_home" if _name == "delete" else "200"),

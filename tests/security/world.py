@@ -95,6 +95,7 @@ def build_world():
         ApplicationState.ACCEPTED,
         ApplicationState.REVIEW_SCHEDULED,
         ApplicationState.REVIEWED,
+        ApplicationState.APPROVED,  # its licence, for 我的许可证 and 许可证登记
     )
     apps = {state: application_in(state, parties) for state in states}
     # An open proposal of the applicant: what the review body confirms in 确认评审日期.
@@ -130,6 +131,7 @@ def build_world():
         ),
         "wagtail_image": get_image_model().objects.create(title="图片", file=_png()),
         "root_page": Page.get_first_root_node(),
+        "licence": apps[ApplicationState.APPROVED].license,
     }
     assert objects["notification"] is not None
     return World(parties=parties, apps=apps, objects=objects)

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "cms",
     "forms_config",
     "workflows",
+    "api",  # the read-only JSON API with per-organisation tokens (api/views.py)
     "forms_config.apps.WagtailStreamFormsConfig",
     "wagtail_modeladmin",
     "generic_chooser",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +241,9 @@ SMS_HOURLY_LIMIT_PER_IP = env.get_int("SMS_HOURLY_LIMIT_PER_IP", 10)
 SMS_DAILY_LIMIT_PER_IP = env.get_int("SMS_DAILY_LIMIT_PER_IP", 30)
 REGISTRATION_HOURLY_LIMIT_PER_IP = env.get_int("REGISTRATION_HOURLY_LIMIT_PER_IP", 5)
 REGISTRATION_DAILY_LIMIT_PER_IP = env.get_int("REGISTRATION_DAILY_LIMIT_PER_IP", 20)
+# 许可证查询 (workflows/views/verify.py): lookups per hour / per day, so credit codes cannot be walked.
+LICENSE_VERIFY_HOURLY_LIMIT_PER_IP = env.get_int("LICENSE_VERIFY_HOURLY_LIMIT_PER_IP", 60)
+LICENSE_VERIFY_DAILY_LIMIT_PER_IP = env.get_int("LICENSE_VERIFY_DAILY_LIMIT_PER_IP", 300)
 # How many reverse proxies of ours append to X-Forwarded-For; 0 (default) trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -269,6 +275,39 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The staff user forms (mobile, organisation) come from accounts.viewsets.StaffUserViewSet,
 # chosen by portal.apps.PortalUsersAppConfig: Wagtail 8 ignores the old WAGTAIL_USER_* settings.
+
+# The JSON API (api/): JSON only (no browsable API and its inline scripts), our bearer tokens only
+# (no session, so no CSRF question; no Basic, so no password guessing around django-axes), a rate
+# per token. Wagtail's admin API sets its own renderers, session authentication and pagination;
+# the throttles below count only requests that carry one of our tokens.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env.get("API_RATE_PER_TOKEN", "120/minute"),
+        "api_anon": env.get("API_RATE_ANONYMOUS", "30/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Special equipment licensing portal: JSON API",
+    "DESCRIPTION": "Read-only: the token's organisation's applications and licence verification. "
+    "Each organisation makes its token on the portal at /accounts/api-token/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["api.schema.only_our_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "workflows.models.applications.ApplicationState",
+        "ApplicationKindEnum": "workflows.models.applications.ApplicationKind",
+        "LicenceStatusEnum": "workflows.models.licences.LicenseStatus",
+    },
+}
 
 LOGGING = {
     "version": 1,
