@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures bench bench-cluster messages
+.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures bench bench-cluster messages screenshots
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,13 @@ test: install fonts chromium
 
 test-fast: install fonts
 	$(BIN)/python -m pytest -n 2 -m "not browser"
+
+# The README's screenshots (issue 8): the browser journeys save named PNGs of each role's key screens,
+# at desktop width and 375 px, into docs/screens/ (tests/browser/screens.py). SQLite, one Chromium.
+SCREENSHOTS_DIR ?= docs/screens
+screenshots: install fonts chromium
+	env -u DATABASE_URL -u REDIS_URL SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) $(BIN)/python -m pytest -p no:xdist -q \
+		tests/browser/test_journeys.py -k "key_screens or 375px"
 
 # The security figures the README quotes (issue 5): matrix size, hostile inputs, bad files, faults.
 security-figures: install
@@ -88,9 +95,9 @@ bench-cluster: $(BENCH_STAMP) fonts
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l zh_Hans --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --ignore=bench
-	$(BIN)/pip install --quiet polib
 	$(BIN)/python locale/fill_zh_hans.py locale/zh_Hans/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=.venv
+	$(BIN)/python locale/untranslated.py --summary
 
 lint: install
 	$(BIN)/ruff check .

@@ -63,6 +63,7 @@
     var body = widget.querySelector("[data-table-body]");
     var total = widget.querySelector("[data-table-total]");
     var addButton = widget.querySelector("[data-table-add]");
+    var deleteLabel = widget.getAttribute("data-delete-label") || "删除第 {n} 行";
     if (!name || !body || !total) return;
 
     function rows() {
@@ -81,6 +82,9 @@
           var label = input.getAttribute("data-column-label") || column;
           input.setAttribute("aria-label", "第 " + (index + 1) + " 行 " + label);
         });
+        // Every row's button reads 删除: say which row it removes (screen readers, voice control).
+        var remove = row.querySelector("[data-table-delete]");
+        if (remove) remove.setAttribute("aria-label", deleteLabel.replace("{n}", String(index + 1)));
       });
       total.value = String(rows().length);
       if (addButton) addButton.disabled = rows().length >= maxRows;
@@ -110,6 +114,7 @@
       var button = event.target.closest("[data-table-delete]");
       if (!button) return;
       var row = button.closest("[data-table-row]");
+      var position = rows().indexOf(row);
       if (rows().length > 1) {
         row.parentNode.removeChild(row);
       } else {
@@ -118,6 +123,13 @@
       }
       renumber();
       changed();
+      // The pressed button is gone: keep a keyboard user's focus in the table, on the row that
+      // took its place (or the one above it), never back at the top of the page.
+      var left = rows();
+      var focusRow = left[Math.min(position, left.length - 1)];
+      var target = focusRow && focusRow.querySelector("[data-table-delete]");
+      if (left.length === 1 || !target) target = addButton || (focusRow && focusRow.querySelector("input[data-column]"));
+      if (target) target.focus();
     });
     if (addButton) addButton.addEventListener("click", addRow);
     widget.querySelectorAll("[data-table-js-only]").forEach(function (element) {

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from tests.browser.axe import AxeAudit
 from tests.conftest import restore_migration_data
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
@@ -49,6 +50,42 @@ def _restore_migration_data(django_db_blocker):
     restore_migration_data(django_db_blocker)
 
 
+AXE_AUDIT = AxeAudit()
+
+
+class AuditedBrowser:
+    """The browser, with axe-core attached to every context a test opens (tests/browser/axe.py)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        return AXE_AUDIT.attach(self._browser.new_context(**kwargs))
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # In the call phase, so a serious violation fails the test itself (not its teardown).
+    AXE_AUDIT.violations = []  # nothing left over from an earlier test's teardown
+    try:
+        result = yield
+    except BaseException:
+        AXE_AUDIT.discard()
+        raise
+    if "tests/browser/" in str(item.fspath) and AXE_AUDIT.contexts:
+        violations = AXE_AUDIT.finish_test()
+        if violations:
+            pytest.fail(
+                f"axe-core: {len(violations)} accessibility violation(s)"
+                " (serious, critical, or a portal structure rule)\n" + "\n".join(str(v) for v in violations),
+                pytrace=False,
+            )
+    return result
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
@@ -57,7 +94,7 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        yield AuditedBrowser(browser)
         browser.close()
 
 

@@ -638,3 +638,601 @@ def test_admin_needs_no_inline_script(browser, live_server):
     assert [error for error in console_errors if "Content Security Policy" in error or "admin-init" in error] == []
     assert page_errors == []
     page.context.close()
+
+
+# ----- the licence register and public verification (issue 7) -----
+
+
+def _qr_texts(pdf):
+    """Every QR code in the PDF's images, decoded as a phone would (zxing-cpp)."""
+    from io import BytesIO
+
+    import zxingcpp
+    from pypdf import PdfReader
+
+    return [
+        result.text
+        for pdf_page in PdfReader(BytesIO(pdf)).pages
+        for image in pdf_page.images
+        for result in zxingcpp.read_barcodes(image.image)
+    ]
+
+
+def test_approved_licence_is_in_the_register_and_verified_publicly_through_its_qr_code(
+    browser, page, live_server, regions, settings
+):
+    """准予许可 in the admin → 我的许可证 → 许可证查询 by number shows it 有效 → the QR code of the
+    downloaded licence is that page's URL, and opening it shows the same licence."""
+    from tests.builders import make_catalogue
+    from tests.workflow_builders import application_in, make_parties
+    from workflows.models import ApplicationState, License
+
+    base = live_server.url
+    # The QR code carries the public site's address: here, the live server's.
+    settings.PORTAL_BASE_URL = base
+    parties = make_parties(make_catalogue())
+    application = application_in(ApplicationState.REVIEWED, parties)
+
+    # 1. The authority's officer approves the reviewed application.
+    authority = _role_page(browser, base, parties.authority.username, staff=True)
+    authority.goto(base + "/admin/licensing/")
+    authority.get_by_role("link", name=application.reference).click()
+    authority.get_by_role("heading", name="办理", exact=True).wait_for()
+    _staff_action(authority, "准予许可")
+    authority.get_by_label("审查意见").fill("经审查，符合许可条件。")
+    # An irreversible decision: a "我已确认…" box, and the confirmation dialog where JavaScript has one.
+    confirmation = authority.locator('input[type=checkbox][name="confirmed"]')
+    if confirmation.count():
+        confirmation.check()
+    authority.get_by_role("button", name="准予许可").click()
+    done = authority.get_by_text("已准予许可，许可证编号")
+    dialog_ok = authority.locator("dialog[open] [data-ok]")
+    done.or_(dialog_ok).first.wait_for()
+    if dialog_ok.count():
+        dialog_ok.click()
+    done.wait_for()
+    license = License.objects.get(application_id=application.pk)
+    number = license.number
+
+    # 2. The applicant finds it in 我的许可证, valid, and downloads the PDF.
+    applicant = _role_page(browser, base, parties.applicant.username)
+    applicant.get_by_role("link", name="查看许可证").click()
+    applicant.get_by_role("heading", name="我的许可证").wait_for()
+    row = applicant.locator("table.licences tbody tr", has_text=number)
+    assert "有效" in row.inner_text()
+    row.get_by_role("link", name=number).click()
+    applicant.get_by_role("heading", name=f"许可证 {number}").wait_for()
+    with applicant.expect_download() as download:
+        applicant.get_by_role("link", name="下载许可证").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert f"校验码：{license.verification_code}" in _pdf_text(pdf)
+    qr_urls = _qr_texts(pdf)
+
+    # 3. Anyone, not logged in, looks the number up on 许可证查询 (linked from every page's header).
+    page.goto(base + "/accounts/login/")
+    page.get_by_role("link", name="许可证查询").click()
+    page.get_by_role("heading", name="许可证查询").wait_for()
+    page.get_by_label("许可证编号").fill(number)
+    page.get_by_role("button", name="查询").click()
+    record = page.locator(f"#license-{number}")
+    record.wait_for()
+    assert record.locator("[data-status]").inner_text() == "有效"
+    assert license.holder_name in record.inner_text()
+    assert license.verification_code in record.inner_text()
+
+    # 4. The licence's QR code is exactly that page's address for this number, and opening it
+    #    (as a phone does after scanning) shows the same licence as valid.
+    assert qr_urls == [f"{base}/verify/?number={number}"]
+    page.goto(qr_urls[0])
+    scanned = page.locator(f"#license-{number}")
+    scanned.wait_for()
+    assert scanned.locator("[data-status]").inner_text() == "有效"
+    assert page.locator("#results article").count() == 1
+
+    for role_page in (authority, applicant):
+        role_page.context.close()
+
+
+# ----- accessibility: keyboard only, phones, screenshots (issue 8) -----
+# axe-core runs on every page of every journey (tests/browser/axe.py, hooked in conftest.py).
+
+
+def _focused(page, selector):
+    return page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+
+def _tab_to(page, selector, limit=120, key="Tab"):
+    """Tab (or Shift+Tab) until the focus is on `selector`: the control is reachable by keyboard."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if _focused(page, selector):
+            return
+    described = page.evaluate("() => document.activeElement && document.activeElement.outerHTML.slice(0, 120)")
+    raise AssertionError(f"{selector} not reached with {key}; the focus is on {described}")
+
+
+def _focus_ring(page):
+    """The focused element's outline: what shows a keyboard user where they are."""
+    return page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth] }"
+    )
+
+
+def _tab_type(page, selector, text):
+    _tab_to(page, selector)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def _press_on(page, selector, key="Enter"):
+    _tab_to(page, selector)
+    page.keyboard.press(key)
+
+
+def _choose_by_arrows(page, label, limit=60):
+    """On the focused select, ArrowDown until `label` is chosen (each step fires change, as a
+    keyboard user's does; the cascade ignores stale answers)."""
+    for _ in range(limit):
+        if page.evaluate("() => { const s = document.activeElement; return s.options[s.selectedIndex].text }") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"option {label} not reached with ArrowDown")
+
+
+def _wait_for_option(page, select, label):
+    page.locator(f"{select} option", has_text=label).wait_for(state="attached")
+
+
+def _type_date(page, iso):
+    """Into the focused date field, segment by segment. Chromium lays the field out in its own
+    locale (en-US here: month, day, year), whatever the page's language."""
+    year, month, day = iso.split("-")
+    page.keyboard.type(month + day + year)
+    value = page.evaluate("() => document.activeElement.value")
+    assert value == iso, f"date field holds {value!r}, not {iso}"
+
+
+def _upload_by_keyboard(page, selector, *paths):
+    """Tab to the file field and open its chooser with Space, as a keyboard user does (Enter in a
+    form field submits the form, as in any browser)."""
+    _tab_to(page, selector)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files([str(path) for path in paths])
+
+
+def _tab_to_label(page, text, limit=200):
+    """Tab to the first control whose wrapping <label> reads `text`."""
+    script = "() => { const l = document.activeElement.closest('label'); return l ? l.innerText.trim() : '' }"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if re.sub(r"\s+", " ", page.evaluate(script)) == text:
+            return
+    raise AssertionError(f"no control labelled {text} reached with Tab")
+
+
+def test_enterprise_registers_with_the_keyboard_only(page, live_server, regions, tmp_path):
+    """Issue 8: registration without a mouse: Tab, Shift+Tab, arrows, Space, Enter and typing."""
+    licence = tmp_path / "营业执照.png"
+    licence.write_bytes(png_file().read())
+    page.goto(live_server.url + "/accounts/register/")
+    page.keyboard.press("Tab")
+    assert _focused(page, ".skip-link"), "the first Tab stop is the skip link"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    # After the skip link the focus continues inside <main>, not in the header.
+    assert page.evaluate("() => !!document.activeElement.closest('main')")
+    _tab_to(page, "a[href$='/register/enterprise/']")
+    assert _focus_ring(page) == ["solid", "3px"], "a focused link shows the focus ring"
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="企业注册").wait_for()
+
+    _tab_to(page, "input[name=enterprise_category]")
+    radio_group = page.evaluate("() => document.activeElement.name")
+    # Arrow keys move the choice inside a radio group.
+    checked_label = (
+        "(n) => { const c = document.querySelector(`input[name=${n}]:checked`); return c && c.labels[0].innerText }"
+    )
+    for _ in range(4):
+        if (page.evaluate(checked_label, radio_group) or "").strip() == "非法人企业":
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.get_by_label("非法人企业").is_checked()
+    _tab_type(page, "#id_username", "jianpan2026")
+    assert _focus_ring(page) == ["solid", "3px"], "a focused input shows the focus ring"
+    _tab_type(page, "#id_password1", PASSWORD)
+    _tab_type(page, "#id_password2", PASSWORD)
+    _tab_type(page, "#id_name", "浙江键盘电梯安装有限公司")
+    _tab_to(page, "#id_enterprise_type")
+    _choose_by_arrows(page, "公司")
+    _tab_type(page, "#id_credit_code", make_uscc(4343))
+    _upload_by_keyboard(page, "#id_business_licence", licence)
+
+    # The 省 → 市 → 区 cascade with arrow keys: each list fills after the one above changes.
+    _tab_to(page, "#id_province")
+    _choose_by_arrows(page, "浙江省")
+    _wait_for_option(page, "#id_city", "杭州市")
+    _tab_to(page, "#id_city")
+    _choose_by_arrows(page, "杭州市")
+    _wait_for_option(page, "#id_county", "钱塘区")
+    _tab_to(page, "#id_county")
+    _choose_by_arrows(page, "钱塘区")
+    _tab_type(page, "#id_address", "钱塘区键盘路1号")
+    _tab_type(page, "#id_contact_name", "赵六")
+    _tab_type(page, "#id_contact_id_number", make_id_number(8))
+    _tab_type(page, "#id_mobile", "13712345679")
+    _tab_to(page, "#send-sms")
+    assert _focus_ring(page) == ["solid", "3px"], "a focused button shows the focus ring"
+    page.keyboard.press("Enter")
+    page.get_by_text("验证码已发送").wait_for()
+    code = re.search(r"\d{6}", locmem.outbox[-1]["message"]).group(0)
+    _tab_type(page, "#id_sms_code", code)
+    # Back with Shift+Tab to check the form is walkable both ways, then on to 注册.
+    _tab_to(page, "#id_mobile", key="Shift+Tab")
+    _press_on(page, "#register-form button[type=submit].primary")
+
+    page.get_by_role("heading", name="注册成功").wait_for()
+    user = get_user_model().objects.get(username="jianpan2026")
+    assert user.organisation.region.full_name == "浙江省杭州市钱塘区"
+    assert user.organisation.business_licence
+    assert user.organisation.name == "浙江键盘电梯安装有限公司"
+
+
+def test_error_messages_are_tied_to_their_fields_and_announced(page, live_server, regions):
+    """Each error is the field's accessible description, and the summary takes the focus."""
+    page.goto(live_server.url + "/accounts/register/enterprise/")
+    _tab_type(page, "#id_username", "ab")
+    _press_on(page, "#register-form button[type=submit].primary")
+    page.locator("#error-summary").wait_for()
+    assert _focused(page, "#error-summary")
+    described = page.locator("#id_username").get_attribute("aria-describedby") or ""
+    assert "id_username_error" in described.split()
+    assert page.locator("#id_username").get_attribute("aria-invalid") == "true"
+    assert "用户名为4-20个字符" in page.locator("#id_username_error").inner_text()
+
+
+def test_whole_application_with_the_keyboard_only(browser, live_server, tmp_path):
+    """Issue 8: choose items, every page of the demo form (region cascade, repeating tables,
+    uploads, a conditional field, the declaration), the check page and 提交, all from the keyboard."""
+    from django.core.management import call_command
+
+    from workflows.models import Application
+
+    call_command("load_demo", force=True, verbosity=0)
+    base = live_server.url
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    page.goto(base + "/accounts/login/")
+    _tab_type(page, "#id_username", "demo_enterprise")
+    _tab_type(page, "#id_password", "Demo@2026pass")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="我的办事").wait_for()
+    page.goto(base + "/applications/")
+    _press_on(page, "main a[href$='/applications/new/']")
+    page.get_by_role("heading", name="选取许可项目").wait_for()
+    _tab_type(page, "#id_q", "压力容器制造")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=*")
+    _tab_to_label(page, "D 中、低压容器")
+    page.keyboard.press("Space")
+    _press_on(page, "#choose-items button[type=submit]")
+
+    # Page 1: the region cascade, changed from the prefilled Beijing to Tianjin.
+    page.get_by_role("heading", name="申请单位基本情况").wait_for()
+    _tab_to(page, 'select[name="f-region-province"], select[name^="f-region"]')
+    _choose_by_arrows(page, "天津市")
+    levels = page.locator("[data-form-widget=region] select[data-region-level]")
+    second, third = (f'[id="{levels.nth(i).get_attribute("id")}"]' for i in (1, 2))
+    _wait_for_option(page, second, "市辖区")
+    _tab_to(page, second)
+    _choose_by_arrows(page, "市辖区")
+    _wait_for_option(page, third, "和平区")
+    _tab_to(page, third)
+    _choose_by_arrows(page, "和平区")
+    _tab_type(page, '[name="f-address"]', "和平区键盘路2号")
+    _tab_type(page, '[name="f-production_address"]', "天津市和平区示范工业园9号")
+    _tab_type(page, '[name="f-legal_representative"]', "欧阳明")
+    _tab_type(page, '[name="f-postcode"]', "300000")
+    _press_on(page, "button[name=action][value=next]")
+
+    # Page 2: a radio group by arrow keys; the field it shows is reachable at once.
+    page.get_by_role("heading", name="申请类别").wait_for()
+    _tab_to(page, '[name="f-application_type"]')
+    for _ in range(6):
+        if page.evaluate("() => document.activeElement.checked && document.activeElement.value") == "换证":
+            break
+        page.keyboard.press("ArrowDown")
+    _tab_type(page, '[name="f-original_license_number"]', "TS2210001-2026")
+    _press_on(page, "button[name=action][value=next]")
+
+    # Page 3: the repeating table: type a row, add rows with Enter, delete one with Enter.
+    page.get_by_role("heading", name="资源条件（人员）").wait_for()
+    _tab_type(page, '[name="f-technical_staff-0-name"]', "张工")
+    _tab_type(page, '[name="f-technical_staff-0-id_number"]', make_id_number(21))
+    _tab_type(page, '[name="f-technical_staff-0-certificate_number"]', "TSZ-101")
+    _tab_to(page, '[name="f-technical_staff-0-certificate_valid_until"]')
+    _type_date(page, "2028-06-30")
+    _press_on(page, "[data-table-add]")
+    assert _focused(page, '[name="f-technical_staff-1-name"]'), "添加一行 puts the focus in the new row"
+    page.keyboard.type("误填")
+    _press_on(page, "[data-table-add]", key="Space")
+    assert _focused(page, '[name="f-technical_staff-2-name"]')
+    page.keyboard.type("李工")
+    # Delete the second row (误填) from its own 删除 button, reached with Shift+Tab.
+    _tab_to(page, "[data-table-row]:nth-child(2) [data-table-delete]", key="Shift+Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "删除第 2 行"
+    page.keyboard.press("Enter")
+    assert page.locator("#field-f-technical_staff [data-table-row]").count() == 2
+    # The focus stays in the table (on the row that moved up), not lost to the page's top.
+    assert page.evaluate("() => !!document.activeElement.closest('[data-form-widget=table]')")
+    assert page.locator('[name="f-technical_staff-1-name"]').input_value() == "李工"
+    _tab_type(page, '[name="f-technical_staff-1-id_number"]', make_id_number(22))
+    _tab_type(page, '[name="f-technical_staff-1-certificate_number"]', "TSZ-102")
+    _tab_to(page, '[name="f-technical_staff-1-certificate_valid_until"]')
+    _type_date(page, "2027-12-31")
+    _press_on(page, "button[name=action][value=next]")
+
+    # Page 4: a table row, a number and two uploads through the file chooser.
+    page.get_by_role("heading", name="资源条件（设备与场地）").wait_for()
+    _tab_type(page, '[name="f-production_equipment-0-name"]', "卷板机")
+    _tab_type(page, '[name="f-production_equipment-0-model"]', "W11-20")
+    _tab_type(page, '[name="f-production_equipment-0-quantity"]', "2")
+    _tab_type(page, '[name="f-site_area"]', "3500")
+    png = tmp_path / "厂房照片.png"
+    png.write_bytes(png_file().read())
+    _upload_by_keyboard(page, '[name="f-site_proof"]', png, _pdf_file(tmp_path / "租赁合同.pdf"))
+    _press_on(page, "button[name=action][value=next]")
+
+    # Page 5: text and a single upload.
+    page.get_by_role("heading", name="质量保证体系").wait_for()
+    _tab_type(page, '[name="f-qms_version"]', "第2版")
+    _tab_type(page, '[name="f-quality_engineer"]', "陈质保")
+    _upload_by_keyboard(page, '[name="f-quality_manual"]', _pdf_file(tmp_path / "质量手册.pdf"))
+    _press_on(page, "button[name=action][value=next]")
+
+    # Page 6: the declaration with Space, its date, then 核对并提交.
+    page.get_by_role("heading", name="承诺书").wait_for()
+    _tab_to(page, '[name="f-declaration"]')
+    page.keyboard.press("Space")
+    _tab_to(page, '[name="f-declaration_date"]')
+    _type_date(page, "2026-11-26")
+    _press_on(page, "button[name=action][value=next]")
+
+    page.get_by_role("heading", name="核对并提交").wait_for()
+    assert page.locator(".problems").count() == 0, page.locator(".problems").inner_text()
+    _press_on(page, "main form button[type=submit].primary")
+    # The confirmation dialog (if any) opens with the focus inside it: Enter confirms.
+    if page.locator("dialog[open]").count():
+        assert page.evaluate("() => !!document.activeElement.closest('dialog')")
+        _press_on(page, "dialog[open] [value=ok], dialog[open] button.primary")
+    page.get_by_text("提交成功").wait_for()
+
+    application = Application.objects.exclude(reference="").latest("submitted_at")
+    assert application.state == "submitted"
+    data = application.data
+    assert data["region"].startswith("120101") or data["region"] == "120101", data["region"]
+    assert data["application_type"] == "换证" and data["original_license_number"] == "TS2210001-2026"
+    assert [row["name"] for row in data["technical_staff"]] == ["张工", "李工"]
+    assert data["technical_staff"][0]["certificate_valid_until"] == "2028-06-30"
+    assert len(data["site_proof"]) == 2 and data["quality_manual"]
+    context.close()
+
+
+def _demo_staff_page(browser, base, username, viewport):
+    """A demo staff member logged in to the admin with the demo password and authenticator."""
+    from accounts.management.commands.load_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    context = browser.new_context(locale="zh-CN", viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(base + "/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url("**/admin/2fa/verify/**")
+    page.locator("#id_token").fill(_totp_code(DEMO_TOTP_SECRET))
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_url(base + "/admin/")
+    return page
+
+
+def _demo_world(review=True):
+    """load_demo's applications, one more step each: a draft, a 补正告知书 on the submitted one,
+    and (`review`) the accepted one reviewed (its dates agreed, the report in) so that 准予许可 is
+    open; without it the accepted one waits for the applicant to agree a review date."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from accounts.management.commands.load_demo import DEMO_SUBMITTED_LEVEL
+    from cms.models import LicenseLevel
+    from tests.workflow_builders import report_file
+    from workflows import actions, services
+    from workflows.models import Application, License, ReviewAppointment, ReviewConclusion
+
+    call_command("load_demo", force=True, verbosity=0)
+    users = get_user_model().objects
+    applicant, officer, reviewer = (users.get(username=n) for n in ("demo_enterprise", "bj_staff", "csei_staff"))
+    slug, code = DEMO_SUBMITTED_LEVEL
+    draft = services.start_application(applicant, [LicenseLevel.objects.get(item__slug=slug, code=code).pk])
+    submitted = Application.objects.get(applicant=applicant.organisation, state="submitted")
+    actions.request_correction(
+        submitted,
+        officer,
+        [
+            {
+                "target": "field",
+                "key": "legal_representative",
+                "label": "法定代表人",
+                "page_number": 1,
+                "comment": "与营业执照不一致，请核对",
+            }
+        ],
+        "请一次性补正以下内容",
+    )
+    accepted = Application.objects.get(applicant=applicant.organisation, state="accepted")
+    if review:
+        day = datetime.date.fromisoformat(ReviewAppointment.objects.filter(application=accepted).latest("pk").dates[0])
+        actions.agree_review_date(accepted, applicant, day)
+        actions.submit_review_report(
+            Application.objects.get(pk=accepted.pk),
+            reviewer,
+            reviewed_from=day,
+            reviewed_to=day,
+            conclusion=ReviewConclusion.QUALIFIED,
+            summary="资源条件、质量保证体系符合要求。",
+            report_file=report_file(),
+            materials=[],
+        )
+    approved = Application.objects.get(applicant=applicant.organisation, state="approved")
+    return {
+        "draft": draft,
+        "corrected": Application.objects.get(pk=submitted.pk),
+        "reviewed": Application.objects.get(pk=accepted.pk),
+        "approved": approved,
+        "licence": License.objects.get(application=approved),
+    }
+
+
+def _portal_pages(world):
+    """Every portal page, anonymous and the applicant's, by a name for its screenshot."""
+    from cms.models import GuidePage, LicenseCatalogPage, LicenseItemPage
+
+    draft, corrected = world["draft"], world["corrected"]
+    reviewed, approved, licence = world["reviewed"], world["approved"], world["licence"]
+    anonymous = [
+        ("home", "/"),
+        ("catalogue", LicenseCatalogPage.objects.live().first().url),
+        ("licence-item", LicenseItemPage.objects.live().first().url),
+        ("guide", GuidePage.objects.live().first().url),
+        ("login", "/accounts/login/"),
+        ("register", "/accounts/register/"),
+        ("register-guide", "/accounts/register/guide/"),
+        ("register-person", "/accounts/register/individual/"),
+        ("register-enterprise", "/accounts/register/enterprise/"),
+        ("register-institution", "/accounts/register/institution/"),
+        ("password-reset", "/accounts/password-reset/"),
+        ("verify", "/verify/"),
+        ("verify-result", f"/verify/?number={licence.number}&code={licence.verification_code}"),
+    ]
+    pages = draft.schema_version.parsed.pages
+    applicant = [
+        ("my-services", "/accounts/my/"),
+        ("applicant-list", "/applications/"),
+        ("choose-items", "/applications/new/"),
+        ("choose-items-search", "/applications/new/?q=压力容器"),
+        *[(f"application-page-{p.number}", f"/applications/{draft.uuid}/pages/{p.number}/") for p in pages],
+        ("check", f"/applications/{draft.uuid}/check/"),
+        ("delete-draft", f"/applications/{draft.uuid}/delete/"),
+        ("applicant-detail-correction", f"/applications/{corrected.uuid}/"),
+        ("correction", f"/applications/{corrected.uuid}/correction/"),
+        ("withdraw", f"/applications/{corrected.uuid}/withdraw/"),
+        ("applicant-detail-accepted", f"/applications/{reviewed.uuid}/"),
+        ("review-date", f"/applications/{reviewed.uuid}/review-date/"),
+        ("applicant-detail-approved", f"/applications/{approved.uuid}/"),
+        ("feedback", f"/applications/{approved.uuid}/feedback/"),
+        ("notifications", "/applications/notifications/"),
+        ("licences", "/applications/licences/"),
+        ("licence-detail", f"/applications/licences/{licence.pk}/"),
+        ("api-token", "/accounts/api-token/"),
+    ]
+    return anonymous, applicant
+
+
+def _visit_at_phone_width(page, base, name, path, folder):
+    from tests.browser.screens import horizontal_overflow, save_screen
+
+    response = page.goto(base + path)
+    assert response is not None and response.ok, f"{name}: {path} answered {response and response.status}"
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.__axeState === 'done'")  # axe-core has checked this page
+    overflow = horizontal_overflow(page)
+    assert overflow["overflow"] <= 0, f"{name} ({path}) scrolls sideways at 375 px: {overflow}"
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    if name in PHONE_SCREENS:
+        save_screen(page, f"phone-{name}")
+
+
+PHONE_SCREENS = {"home", "register-enterprise", "application-page-3", "check", "applicant-list", "correction"}
+
+
+def test_every_portal_page_works_at_375px(browser, live_server, tmp_path):
+    """Issue 8: at 375 px every portal page fits (no sideways scrolling, tables reflow into one
+    block per row), each is screenshotted (tmp_path, or docs/screens/ with `make screenshots`) and
+    checked by axe-core."""
+    from tests.browser.screens import PHONE
+
+    world = _demo_world(review=False)
+    base = live_server.url
+    anonymous, applicant = _portal_pages(world)
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    for name, path in anonymous:
+        _visit_at_phone_width(page, base, name, path, tmp_path)
+    _login(page, base, "demo_enterprise")
+    for name, path in applicant:
+        _visit_at_phone_width(page, base, name, path, tmp_path)
+    # The repeating table at phone width: every cell is labelled by its column.
+    page.goto(f"{base}/applications/{world['draft'].uuid}/pages/3/")
+    first_cell = page.locator("[data-form-widget=table] tbody td[data-label]").first
+    assert first_cell.get_attribute("data-label") == "序号"
+    assert page.evaluate("() => getComputedStyle(document.querySelector('[data-form-widget=table] tr')).display") == (
+        "block"
+    )
+    assert len(list(tmp_path.glob("*.png"))) == len(anonymous) + len(applicant)
+    context.close()
+
+
+def test_key_screens_of_each_role(browser, live_server):
+    """The screens docs/screens/ shows (`make screenshots`), at desktop width, each checked by
+    axe-core: registration, the application's pages and check page, the applicant's list, detail
+    and correction notice, and the staff's queue, detail and decision."""
+    from tests.browser.screens import DESKTOP, save_screen
+
+    world = _demo_world()
+    base = live_server.url
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(base + "/accounts/register/enterprise/")
+    save_screen(page, "registration")
+    page.locator("#register-form button[type=submit].primary").click()
+    page.locator("#error-summary").wait_for()
+    save_screen(page, "registration-errors")
+    _login(page, base, "demo_enterprise")
+    draft, corrected = world["draft"], world["corrected"]
+    shots = [
+        ("applicant-list", "/applications/"),
+        ("choose-items", "/applications/new/?q=压力容器"),
+        ("application-page-1", f"/applications/{draft.uuid}/pages/1/"),
+        ("application-page-3-table", f"/applications/{draft.uuid}/pages/3/"),
+        ("application-page-4-uploads", f"/applications/{draft.uuid}/pages/4/"),
+        ("check", f"/applications/{draft.uuid}/check/"),
+        ("applicant-detail", f"/applications/{world['approved'].uuid}/"),
+        ("correction-notice", f"/applications/{corrected.uuid}/"),
+        ("correction", f"/applications/{corrected.uuid}/correction/"),
+    ]
+    for name, path in shots:
+        assert page.goto(base + path).ok, path
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => window.__axeState === 'done'")
+        save_screen(page, name)
+    context.close()
+
+    staff = _demo_staff_page(browser, base, "bj_staff", DESKTOP)
+    reviewed = world["reviewed"]
+    for name, path in [
+        ("staff-queue", "/admin/licensing/"),
+        ("staff-detail", f"/admin/licensing/{reviewed.pk}/"),
+        ("staff-decision", f"/admin/licensing/{reviewed.pk}/approve/"),
+        ("staff-detail-correction", f"/admin/licensing/{world['corrected'].pk}/"),
+    ]:
+        assert staff.goto(base + path).ok, path
+        staff.wait_for_load_state("load")
+        staff.wait_for_function("() => window.__axeState === 'done'", timeout=30_000)
+        save_screen(staff, name)
+    staff.context.close()
