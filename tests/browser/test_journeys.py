@@ -237,7 +237,7 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
 
     # Autosave: typed, not submitted, still there after leaving by a link.
     page.locator('[name="f-site_area"]').fill("3600")
-    page.locator("#autosave-status", has_text="已自动保存").wait_for()
+    page.locator("#autosave-status", has_text="已保存").wait_for()
     # The demo enterprise's own demo applications are submitted already; this one is the draft.
     application = Application.objects.get(state="draft")
     page_4 = f"{base}/applications/{application.uuid}/pages/4/"
@@ -249,7 +249,7 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
     _login(page, base, "demo_enterprise")
     page.goto(page_4)
     assert page.locator('[name="f-site_area"]').input_value() == "3700"
-    page.locator("#autosave-status", has_text="已自动保存").wait_for()
+    page.locator("#autosave-status", has_text="已保存").wait_for()
 
     # Log out and come back from 许可申请管理: nothing lost.
     page.get_by_role("button", name="退出").click()
@@ -276,9 +276,7 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
     page.get_by_role("heading", name="核对并提交").wait_for()
     assert page.locator(".problems").count() == 0, page.locator(".problems").inner_text()
     page.get_by_text("申请书各页均已填写完整").wait_for()
-    page.get_by_role("button", name="提交").click()
-
-    page.get_by_text("提交成功").wait_for()
+    _confirmed(page, page.get_by_role("button", name="提交"), page.get_by_text("提交成功"))
     submitted = Application.objects.get(pk=application.pk)
     assert submitted.state == "submitted" and submitted.reference in page.content()
     assert submitted.data["site_area"] == "3700" and len(submitted.data["site_proof"]) == 2
@@ -400,6 +398,19 @@ def _staff_action(page, label):
     page.locator("#header-title", has_text=label).wait_for()
 
 
+def _confirmed(page, button, done):
+    """An irreversible step: tick the "我已确认…" box where the form has one, press `button`, OK
+    the confirmation dialog (static/js/confirm.js), then wait for `done`."""
+    confirmation = page.locator('input[type=checkbox][name="confirmed"]')
+    if confirmation.count():
+        confirmation.check()
+    button.click()
+    dialog = page.locator("dialog[open]")
+    dialog.wait_for()
+    dialog.locator("[data-ok]").click()
+    done.wait_for()
+
+
 def test_application_goes_from_submission_through_correction_and_review_to_a_downloaded_licence(
     browser, live_server, regions, tmp_path
 ):
@@ -443,8 +454,7 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     applicant.get_by_role("button", name="核对并提交").first.click()
     applicant.get_by_role("heading", name="核对并提交").wait_for()
     applicant.get_by_text("申请书各页均已填写完整").wait_for()
-    applicant.get_by_role("button", name="提交", exact=True).click()
-    applicant.get_by_text("提交成功").wait_for()
+    _confirmed(applicant, applicant.get_by_role("button", name="提交", exact=True), applicant.get_by_text("提交成功"))
     assert state() == "submitted"
     reference = Application.objects.get(pk=draft.pk).reference
     detail = applicant.url
@@ -457,11 +467,12 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     authority.get_by_role("heading", name="办理", exact=True).wait_for()
     staff_detail = authority.url
     _staff_action(authority, "补正告知")
-    authority.get_by_label("法定代表人").check()
+    authority.get_by_label("法定代表人", exact=True).check()
     authority.locator('[name="comment-field-fa_ding_dai_biao_ren"]').fill("与营业执照不一致")
     authority.get_by_label("补正说明").fill("请一次性补正")
-    authority.get_by_role("button", name="发出补正告知书").click()
-    authority.get_by_text("补正告知书已签发").wait_for()
+    _confirmed(
+        authority, authority.get_by_role("button", name="发出补正告知书"), authority.get_by_text("补正告知书已签发")
+    )
     assert authority.url == staff_detail
     assert state() == "correction_requested"
 
@@ -478,8 +489,7 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     applicant.get_by_text("已保存。确认无误后").wait_for()
     change = applicant.locator('.changes tr[data-key="fa_ding_dai_biao_ren"]')
     assert "张三" in change.inner_text() and "李四" in change.inner_text()
-    applicant.get_by_role("button", name="提交补正").click()
-    applicant.get_by_text("补正材料已提交").wait_for()
+    _confirmed(applicant, applicant.get_by_role("button", name="提交补正"), applicant.get_by_text("补正材料已提交"))
     assert applicant.url == detail
     assert state() == "submitted"
     assert Application.objects.get(pk=draft.pk).data["fa_ding_dai_biao_ren"] == "李四"
@@ -488,8 +498,9 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     authority.goto(staff_detail)
     _staff_action(authority, "受理")
     authority.get_by_label("受委托的鉴定评审机构").select_option(label=f"{body.name}（联系人：刘评审 010-12345678）")
-    authority.get_by_role("button", name="受理").click()
-    authority.get_by_text("已受理，受理决定书已签发").wait_for()
+    _confirmed(
+        authority, authority.get_by_role("button", name="受理"), authority.get_by_text("已受理，受理决定书已签发")
+    )
     assert state() == "accepted"
     assert Application.objects.get(pk=draft.pk).review_body == body
 
@@ -535,8 +546,7 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     reviewer.get_by_label("符合条件", exact=True).check()
     reviewer.get_by_label("评审意见").fill("资源条件、质量保证体系符合要求。")
     reviewer.get_by_label("评审报告（PDF）").set_input_files(_pdf_file(tmp_path / "评审报告.pdf"))
-    reviewer.get_by_role("button", name="提交评审报告").click()
-    reviewer.get_by_text("评审报告已提交").wait_for()
+    _confirmed(reviewer, reviewer.get_by_role("button", name="提交评审报告"), reviewer.get_by_text("评审报告已提交"))
     assert state() == "reviewed"
     assert reviewer.get_by_role("link", name="评审报告.pdf").is_visible()
 
@@ -547,8 +557,9 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     applicant.get_by_role("heading", name="鉴定评审反馈表").wait_for()
     applicant.get_by_label("满意", exact=True).check()
     applicant.locator('[name="f-respondent"]').fill("王经理")
-    applicant.get_by_role("button", name="提交", exact=True).click()
-    applicant.get_by_text("评审反馈表已提交").wait_for()
+    _confirmed(
+        applicant, applicant.get_by_role("button", name="提交", exact=True), applicant.get_by_text("评审反馈表已提交")
+    )
     submitted = Application.objects.get(pk=draft.pk)
     assert submitted.state == "reviewed"
     assert submitted.review_feedback.data == {"overall": "满意", "respondent": "王经理"}
@@ -558,8 +569,9 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     authority.get_by_text("王经理").wait_for()  # the feedback is on the authority's page
     _staff_action(authority, "准予许可")
     authority.get_by_label("审查意见").fill("经审查，符合许可条件。")
-    authority.get_by_role("button", name="准予许可").click()
-    authority.get_by_text("已准予许可，许可证编号").wait_for()
+    _confirmed(
+        authority, authority.get_by_role("button", name="准予许可"), authority.get_by_text("已准予许可，许可证编号")
+    )
     assert state() == "approved"
     license = License.objects.get(application_id=draft.pk)
     authority.get_by_text(license.number).first.wait_for()
