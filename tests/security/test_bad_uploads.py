@@ -180,6 +180,7 @@ def report_data(**files):
         "reviewed_to": f"{future(21):%Y-%m-%d}",
         "conclusion": ReviewConclusion.QUALIFIED,
         "summary": "符合条件",
+        "confirmed": "on",  # the irreversible-step box: refusals here are about the files alone
         **files,
     }
 

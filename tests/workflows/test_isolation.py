@@ -36,6 +36,9 @@ PORTAL = {
 }
 # Portal URLs that do not take one application.
 PORTAL_WITHOUT_APPLICATION = {"list", "new", "notifications", "notifications_read_all", "notification"}
+# 我的许可证 takes a licence, not an application: tests/workflows/test_follow_ups.py
+# (test_others_get_404_on_every_licence_url) holds the outsiders' 404s for each of these.
+PORTAL_WITHOUT_APPLICATION |= {"licences", "licence", "licence_renew", "licence_add_items", "licence_change"}
 
 ADMIN = {
     "detail": lambda a, extra: [a.pk],
