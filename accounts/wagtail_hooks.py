@@ -44,3 +44,8 @@ def admin_init_script():
     # scripts made, from the JSON blocks our templates and chooser widgets write instead
     # (site/portal/security.py). Deferred, so it runs once the forms below it are parsed.
     return format_html('<script src="{}" defer></script>', static("js/admin-init.js"))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_stylesheet():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

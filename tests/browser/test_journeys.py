@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -1242,9 +1243,23 @@ def test_key_screens_of_each_role(browser, live_server):
         ("staff-detail", f"/admin/licensing/{reviewed.pk}/"),
         ("staff-decision", f"/admin/licensing/{reviewed.pk}/approve/"),
         ("staff-detail-correction", f"/admin/licensing/{world['corrected'].pk}/"),
+        # The other staff screens of issue 7: axe checks them like the rest.
+        ("staff-statistics", "/admin/statistics/"),
+        ("staff-licences", "/admin/licences/"),
     ]:
         assert staff.goto(base + path).ok, path
         staff.wait_for_load_state("load")
         staff.wait_for_function("() => window.__axeState === 'done'", timeout=30_000)
         save_screen(staff, name)
     staff.context.close()
+
+    editor = _demo_staff_page(browser, base, "editor", DESKTOP)
+    for name, path in [
+        ("editor-forms", reverse("wagtailsnippets_forms_config_applicationformschema:list")),
+        ("editor-form-import", reverse("wagtailsnippets_forms_config_applicationformschema:import")),
+    ]:
+        assert editor.goto(base + path).ok, path
+        editor.wait_for_load_state("load")
+        editor.wait_for_function("() => window.__axeState === 'done'", timeout=30_000)
+        save_screen(editor, name)
+    editor.context.close()
