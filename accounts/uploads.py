@@ -27,6 +27,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from PIL import Image
 
 from .storage import private_storage
@@ -79,7 +80,7 @@ def size_text(limit):
     # Only tests and unusual configurations set a limit below 1 MB.
     if limit >= 1024:
         return f"{limit // 1024} KB"
-    return f"{limit} 字节"
+    return ngettext("%(count)d 字节", "%(count)d 字节", limit) % {"count": limit}
 
 
 def file_extension(name):

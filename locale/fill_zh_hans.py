@@ -11,6 +11,8 @@ Run by `make messages` after makemessages; needs polib (a dev tool, not a runtim
 """
 
 import re
+import shutil
+import subprocess
 import sys
 
 import polib
@@ -36,8 +38,12 @@ def fill(path):
             entry.msgstr = entry.msgid
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         filled += 1
     catalogue.save(path)
+    # polib wraps lines its own way; msgcat rewraps as makemessages does, so diffs show only real changes.
+    if shutil.which("msgcat"):
+        subprocess.run(["msgcat", "-o", path, path], check=True)
     return filled, len(catalogue)
 
 

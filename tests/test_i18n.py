@@ -199,3 +199,16 @@ def test_browser_language_does_not_switch_to_english(client, accept_language):
     html = client.get(REGISTER, HTTP_ACCEPT_LANGUAGE=accept_language).content.decode()
     assert "企业注册" in html
     assert "Register as an enterprise" not in html
+
+
+def test_dates_and_sizes_follow_the_language():
+    from accounts.uploads import size_text
+    from forms_config.field_types.formats import DateField
+
+    date = DateField()
+    with translation.override("zh-hans"):
+        assert date.display(None, "2026-11-06") == "2026年11月6日"
+        assert size_text(512) == "512 字节"
+    with translation.override("en"):
+        assert date.display(None, "2026-11-06") == "6 November 2026"
+        assert size_text(1) == "1 byte" and size_text(512) == "512 bytes"

@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import dateformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import masking
@@ -191,7 +193,8 @@ class DateField(FormattedField):
             date = datetime.date.fromisoformat(check_date(text, "")) if text else None
         except ValidationError:
             return text
-        return f"{date.year}年{date.month}月{date.day}日" if date else ""
+        # The format is translated too: 2026年11月26日 in Chinese, 26 November 2026 in English.
+        return dateformat.format(date, gettext("Y年n月j日")) if date else ""
 
 
 class CreditCodeField(FormattedField):
