@@ -1228,6 +1228,9 @@ def test_key_screens_of_each_role(browser, live_server):
         ("applicant-detail", f"/applications/{world['approved'].uuid}/"),
         ("correction-notice", f"/applications/{corrected.uuid}/"),
         ("correction", f"/applications/{corrected.uuid}/correction/"),
+        ("licences", "/applications/licences/"),
+        ("licence-detail", f"/applications/licences/{world['licence'].pk}/"),
+        ("verify-result", f"/verify/?number={world['licence'].number}&code={world['licence'].verification_code}"),
     ]
     for name, path in shots:
         assert page.goto(base + path).ok, path
