@@ -285,7 +285,6 @@ def test_others_get_404_on_every_licence_url(client, parties, licence, who):
     assert not Application.objects.filter(previous_license=licence).exists()
 
 
-
 def test_staff_see_the_kind_and_the_previous_licence_and_can_filter_by_kind(client, parties, licence):
     draft = in_renewal_window(licence)
     renewal = services.submit_application(
