@@ -1266,3 +1266,242 @@ def test_key_screens_of_each_role(browser, live_server):
         editor.wait_for_function("() => window.__axeState === 'done'", timeout=30_000)
         save_screen(editor, name)
     editor.context.close()
+
+
+# ----- issue 8 comforts: error summary, autosave, session warning, uploads, confirmations, print -----
+
+
+def _demo_draft():
+    """load_demo's applicant with a fresh draft of the demo form (page 4 has a file field)."""
+    from django.core.management import call_command
+
+    from accounts.management.commands.load_demo import DEMO_SUBMITTED_LEVEL
+    from cms.models import LicenseLevel
+    from workflows import services
+
+    call_command("load_demo", force=True, verbosity=0)
+    slug, code = DEMO_SUBMITTED_LEVEL
+    applicant = get_user_model().objects.get(username="demo_enterprise")
+    return services.start_application(applicant, [LicenseLevel.objects.get(item__slug=slug, code=code).pk])
+
+
+def _follow_summary_link(page, field_selector):
+    """Click the error summary's link to a field: the focus lands in that field."""
+    field_id = page.locator(field_selector).get_attribute("id")
+    page.locator(f'#error-summary a[href="#{field_id}"]').click()
+    assert _focused(page, field_selector), "the summary's link did not move the focus to its field"
+
+
+def test_error_summary_takes_the_focus_and_its_links_lead_to_the_fields(page, live_server):
+    from playwright.sync_api import expect
+
+    draft = _demo_draft()
+    base = live_server.url
+
+    # A wrong login: the summary is announced and focused first.
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill("demo_enterprise")
+    page.locator("#id_password").fill("wrong-Password-1")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+    # An application page with an invalid postcode: the same, and its link reaches the field.
+    _login(page, base, "demo_enterprise")
+    page.goto(f"{base}/applications/{draft.uuid}/pages/1/")
+    page.locator('[name="f-postcode"]').fill("12")
+    page.get_by_role("button", name="下一页").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    assert page.locator('[name="f-postcode"]').get_attribute("aria-invalid") == "true"
+    _follow_summary_link(page, '[name="f-postcode"]')
+
+
+def test_autosave_says_when_it_saved_and_keeps_the_value_when_it_fails(page, live_server):
+    from playwright.sync_api import expect
+
+    from workflows.models import Application
+
+    draft = _demo_draft()
+    base = live_server.url
+    _login(page, base, "demo_enterprise")
+    page.goto(f"{base}/applications/{draft.uuid}/pages/1/")
+    status = page.locator("#autosave-status")
+
+    with page.expect_response(lambda r: r.url.endswith("/pages/1/autosave/"), timeout=10_000) as saved:
+        page.locator('[name="f-legal_representative"]').fill("欧阳明")
+    answer = saved.value.json()
+    assert saved.value.ok and answer["ok"]
+    expect(status).to_have_text(re.compile(r"^已保存 \d{2}:\d{2}$"))
+    expect(status).to_have_text(f"已保存 {answer['saved_time']}")
+    assert Application.objects.get(pk=draft.pk).data["legal_representative"] == "欧阳明"
+
+    # The network fails: a message says so, the value stays in the field and in the browser.
+    page.route("**/pages/1/autosave/", lambda route: route.abort())
+    page.locator('[name="f-legal_representative"]').fill("欧阳亮")
+    expect(status).to_contain_text("未能保存", timeout=10_000)
+    expect(status).to_have_class(re.compile(r"\berror\b"))
+    assert page.locator('[name="f-legal_representative"]').input_value() == "欧阳亮"
+    assert Application.objects.get(pk=draft.pk).data["legal_representative"] == "欧阳明"
+
+    # The network is back: opening the page again restores the value and delivers it.
+    page.unroute("**/pages/1/autosave/")
+    page.goto(f"{base}/applications/{draft.uuid}/pages/1/")
+    assert page.locator('[name="f-legal_representative"]').input_value() == "欧阳亮"
+    expect(status).to_have_text(re.compile(r"^已保存 \d{2}:\d{2}$"), timeout=10_000)
+    assert Application.objects.get(pk=draft.pk).data["legal_representative"] == "欧阳亮"
+
+
+def test_session_warning_keeps_the_login_and_then_says_it_expired(page, live_server, settings):
+    from playwright.sync_api import expect
+
+    # The live server thread reads the same settings object: a five-minute idle timeout, of
+    # which the page can count on four (portal/sessions.py renews at most once a minute).
+    settings.SESSION_COOKIE_AGE = 300
+    settings.SESSION_RENEW_SECONDS = 60
+    _demo_draft()
+    base = live_server.url
+    # The page's clock, not the server's, is moved on: the session stays valid on the server.
+    page.clock.install()
+    _login(page, base, "demo_enterprise")
+    page.goto(base + "/applications/")
+    dialog = page.locator("#session-dialog")
+    assert dialog.get_attribute("data-session-seconds") == "240"
+    expect(dialog).to_be_hidden()
+
+    page.clock.fast_forward("02:05")  # two minutes before the end
+    expect(dialog).to_be_visible(timeout=5_000)
+    keep = dialog.get_by_role("button", name="继续保持登录")
+    expect(keep).to_be_focused()
+    with page.expect_response(lambda r: r.url.endswith("/accounts/session/keepalive/")) as kept:
+        keep.click()
+    assert kept.value.status == 200 and kept.value.json()["expires_in"] == 300
+    expect(dialog).to_be_hidden(timeout=5_000)
+    page.wait_for_timeout(1_500)  # a tick or two: the renewed countdown does not reopen it
+    expect(dialog).to_be_hidden()
+
+    page.clock.fast_forward("04:05")  # past the renewed end
+    expired = dialog.get_by_role("link", name="重新登录")
+    expect(expired).to_be_visible(timeout=5_000)
+    expect(dialog.get_by_role("heading", name="登录已过期")).to_be_visible()
+    expect(expired).to_be_focused()
+    assert expired.get_attribute("href") == "/accounts/login/?next=/applications/"
+    page.keyboard.press("Escape")  # the notice stays until the user logs in again
+    expect(expired).to_be_visible()
+    # By now the server has ended the session too: the link logs in again and comes back here.
+    page.context.clear_cookies()
+    expired.click()
+    page.wait_for_url(base + "/accounts/login/?next=/applications/")
+    page.locator("#id_username").fill("demo_enterprise")
+    page.locator("#id_password").fill("Demo@2026pass")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base + "/applications/")
+
+
+def test_upload_failures_are_explained_next_to_the_field_and_nothing_typed_is_lost(page, live_server, tmp_path):
+    from playwright.sync_api import expect
+
+    draft = _demo_draft()
+    base = live_server.url
+    page_4 = f"{base}/applications/{draft.uuid}/pages/4/"
+    _login(page, base, "demo_enterprise")
+    page.goto(page_4)
+    page.get_by_role("heading", name="资源条件（设备与场地）").wait_for()
+    png = tmp_path / "厂房照片.png"
+    png.write_bytes(png_file().read())
+    page.locator('[name="f-site_area"]').fill("3500")
+    page.locator('[name="f-site_proof"]').set_input_files(str(png))
+    error = page.locator('[name="f-site_proof"] + p.upload-error')
+
+    def answer_with(outcome):
+        def handle(route):
+            if route.request.method != "POST":
+                return route.continue_()
+            if outcome == "abort":
+                return route.abort()
+            return route.fulfill(status=413, body="Request Entity Too Large", content_type="text/plain")
+
+        page.unroute(page_4)
+        page.route(page_4, handle)
+
+    answer_with("abort")
+    page.get_by_role("button", name="保存").click()
+    expect(error).to_contain_text("网络中断，文件未能上传")
+
+    answer_with(413)
+    page.get_by_role("button", name="保存").click()
+    expect(error).to_contain_text("文件太大，服务器拒绝接收")
+    assert error.count() == 1  # the earlier message was replaced, not added to
+    assert page.locator('[name="f-site_area"]').input_value() == "3500"
+    assert page.locator('[name="f-site_proof"]').evaluate("(input) => input.files.length") == 1
+    assert page.locator('[name="f-site_proof"]').get_attribute("aria-invalid") == "true"
+    expect(page.get_by_role("button", name="保存")).to_be_enabled()
+
+    page.unroute(page_4)
+    page.get_by_role("button", name="保存").click()
+    page.get_by_role("link", name="厂房照片.png").wait_for()
+    assert page.locator('[name="f-site_area"]').input_value() == "3500"
+    assert page.locator("p.upload-error").count() == 0
+
+
+def test_confirmation_dialog_focuses_cancel_and_escape_keeps_the_draft(page, live_server):
+    from playwright.sync_api import expect
+
+    from workflows.models import Application
+
+    draft = _demo_draft()
+    base = live_server.url
+    _login(page, base, "demo_enterprise")
+    page.goto(f"{base}/applications/{draft.uuid}/delete/")
+    delete = page.get_by_role("button", name="确定删除")
+    delete.click()
+    dialog = page.locator("dialog#confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("不能恢复")
+    expect(dialog.locator("[data-cancel]")).to_be_focused()
+    expect(dialog.locator("[data-cancel]")).to_have_text("取消")
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()  # back where the user was
+    page.wait_for_timeout(500)  # had the form gone up, the request would be on its way by now
+    assert page.url == f"{base}/applications/{draft.uuid}/delete/"
+    assert Application.objects.filter(pk=draft.pk).exists()
+
+    # 取消 likewise; then the dialog's own 确定删除 does it.
+    delete.click()
+    dialog.get_by_role("button", name="取消").click()
+    expect(dialog).to_be_hidden()
+    assert Application.objects.filter(pk=draft.pk).exists()
+    delete.click()
+    dialog.locator("[data-ok]").click()
+    page.wait_for_url(base + "/applications/")
+    assert not Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_print_shows_the_application_without_the_site_around_it(page, live_server):
+    from playwright.sync_api import expect
+
+    from workflows.models import Application
+
+    _demo_draft()
+    organisation = get_user_model().objects.get(username="demo_enterprise").organisation
+    submitted = Application.objects.get(applicant=organisation, state="submitted")
+    base = live_server.url
+    _login(page, base, "demo_enterprise")
+    page.goto(f"{base}/applications/{submitted.uuid}/")
+    around = [".site-header", ".site-nav", ".site-footer", ".breadcrumb"]
+    for selector in around:
+        expect(page.locator(selector).first).to_be_visible()
+    buttons = page.locator("main .button, main button")
+    assert buttons.count(), "the detail page has actions to hide in print"
+
+    page.emulate_media(media="print")
+    for selector in around:
+        expect(page.locator(selector).first).to_be_hidden()
+    for i in range(buttons.count()):
+        expect(buttons.nth(i)).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    summaries = page.locator("dl.application-summary")
+    for i in range(summaries.count()):
+        expect(summaries.nth(i)).to_be_visible()
+    expect(page.locator(".stages")).to_be_visible()
+    expect(page.locator("#state")).to_have_text(submitted.get_state_display())
