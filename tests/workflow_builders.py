@@ -138,7 +138,12 @@ def application_in(state, parties):
     p = parties
     if state == ApplicationState.DRAFT:
         return fill_completely(ApplicationFactory(user=p.applicant, levels=[p.catalogue["D"]]))
-    application = submitted(p)
+    return advance(submitted(p), state, p)
+
+
+def advance(application, state, parties):
+    """A submitted application taken on through the real actions until it is in `state`."""
+    p = parties
     if state == ApplicationState.SUBMITTED:
         return application
     if state == ApplicationState.WITHDRAWN:

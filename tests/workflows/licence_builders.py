@@ -9,9 +9,9 @@ draft follow-up through acceptance, review and approval.
 import datetime
 
 from tests.builders import ApplicationFactory
-from tests.workflow_builders import application_in, fill_completely, future, refresh, report_file
-from workflows import actions, licensing, services, verification
-from workflows.models import ApplicationState, License, ReviewConclusion
+from tests.workflow_builders import advance, application_in, fill_completely, refresh
+from workflows import licensing, services, verification
+from workflows.models import ApplicationState, License
 
 
 def months_after(day, months):
@@ -60,20 +60,6 @@ def licence_row(parties, valid_until, user=None, number=None, **fields):
 
 def approve(application, parties, submit=True):
     """Submit (when a draft), accept, agree a date, report and approve; returns the new licence."""
-    p = parties
     if submit:
-        application = services.submit_application(refresh(application), p.applicant)
-    actions.accept(application, p.authority, p.review_body_org, "材料齐全")
-    actions.propose_review_dates(application, p.review_body, [future(20)], "请确认")
-    actions.agree_review_date(application, p.applicant, future(20))
-    actions.submit_review_report(
-        application,
-        p.review_body,
-        reviewed_from=future(20),
-        reviewed_to=future(21),
-        conclusion=ReviewConclusion.QUALIFIED,
-        summary="符合条件",
-        report_file=report_file(),
-        materials=[],
-    )
-    return actions.approve(refresh(application), p.authority, "准予许可")
+        application = services.submit_application(refresh(application), parties.applicant)
+    return advance(application, ApplicationState.APPROVED, parties).license
