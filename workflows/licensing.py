@@ -22,11 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forms_config.models import FormSchemaVersion
 from forms_config.prefill import initial_data
 
-from . import deadlines, permissions
-from .models import Application, ApplicationKind, ApplicationState, License, LicenseStatus
+from . import deadlines
+from .models import ApplicationKind, ApplicationState, License, LicenseStatus
 
 LICENSE_VALIDITY_YEARS = 4  # TSG 07-2019 §1.5
 RENEWAL_OPENS_MONTHS = 12
@@ -102,7 +101,7 @@ def licensed_level_ids(license):
 @transaction.atomic
 def start_follow_up(user, license, kind, level_ids=()):
     """A draft renewal, 增项 or 变更 of `license`, prefilled from it and its last application."""
-    from .services import create_items, form_schema_for, selectable_levels  # services imports actions
+    from .services import create_draft, selectable_levels  # services imports this module
 
     organisation = user.organisation
     if organisation is None or organisation.pk != license.holder_id:
@@ -127,22 +126,13 @@ def start_follow_up(user, license, kind, level_ids=()):
             raise ValidationError(
                 _("许可证上的许可项目已不在许可目录中，不能在线办理，请按新申请（取证）办理。"), code="no_items"
             )
-    from .authority import derive_authority
-
-    authority = derive_authority(levels, organisation)
-    version = FormSchemaVersion.objects.freeze(form_schema_for(levels))
-    application = Application.objects.create(
+    return create_draft(
+        user,
+        levels,
+        lambda schema: prefill(schema, user, license),
         kind=kind,
         previous_license=license,
-        applicant=organisation,
-        created_by=user,
-        authority=authority,
-        schema_version=version,
-        data=prefill(version.parsed, user, license),
     )
-    create_items(application, levels)
-    permissions.grant_applicant(application)
-    return application
 
 
 def prefill(schema, user, license):

@@ -59,14 +59,22 @@ def start_application(user, level_ids):
     levels = selectable_levels(level_ids)
     if not levels:
         raise ValidationError(_("请至少选择一个许可项目及级别。"), code="no_items")
-    authority = derive_authority(levels, organisation)
+    return create_draft(user, levels, lambda schema: initial_data(schema, user))
+
+
+def create_draft(user, levels, prefill, **fields):
+    """The draft itself, for a new application and a follow-up alike: the authority derived from
+    the levels, the form frozen, `prefill(schema)` as its first values, the items copied, the
+    applicant's permissions granted. `fields` are the kind and previous licence of a follow-up."""
+    organisation = user.organisation
     version = FormSchemaVersion.objects.freeze(form_schema_for(levels))
     application = Application.objects.create(
         applicant=organisation,
         created_by=user,
-        authority=authority,
+        authority=derive_authority(levels, organisation),
         schema_version=version,
-        data=initial_data(version.parsed, user),
+        data=prefill(version.parsed),
+        **fields,
     )
     create_items(application, levels)
     permissions.grant_applicant(application)

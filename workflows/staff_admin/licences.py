@@ -25,17 +25,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import StatusTagColumn
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts.models import AuthorityLevel, OrganisationKind
-from portal.replica import replica_alias
 
 from .. import licensing
 from ..models import License, LicenseStatus
-from .queue import TextColumn
+from .queue import RegisterIndexView, TextColumn
 
 
 def may_open_register(user):
@@ -156,21 +154,12 @@ class LicenseFilterSet(WagtailFilterSet):
         return queryset.filter(superseded_by__isnull=True, valid_until__gte=today, valid_until__lte=last_day)
 
 
-class LicenseIndexView(generic.IndexView):
+class LicenseIndexView(RegisterIndexView):
+    export_columns = EXPORT_COLUMNS
     page_title = _("许可证登记")
 
     def get_base_queryset(self):
         return register_queryset(self.request.user).select_related("authority", "superseded_by", "application")
-
-    def get_list_more_buttons(self, instance):
-        return []
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        # Possibly every licence of the country, read once: from the replica when there is one.
-        return super().as_spreadsheet(queryset.using(replica_alias()), spreadsheet_format)
-
-    def to_row_dict(self, item):
-        return OrderedDict((field, EXPORT_COLUMNS[field][1](item)) for field in self.list_export)
 
 
 class LicenseViewSet(ModelViewSet):

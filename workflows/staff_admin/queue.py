@@ -111,8 +111,26 @@ EXPORT_COLUMNS = OrderedDict(
 NULLABLE_ORDERINGS = {"due_on", "submitted_at", "review_body__name"}
 
 
-class ApplicationIndexView(generic.IndexView):
+class RegisterIndexView(generic.IndexView):
+    """A read-only register: rows link to their own page, nothing to edit, copy or delete; the
+    CSV/XLSX export (possibly every row of the country, read once) comes from the replica when
+    there is one (portal/replica.py) with the columns of `export_columns`."""
+
+    export_columns = OrderedDict()
+
+    def get_list_more_buttons(self, instance):
+        return []
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return super().as_spreadsheet(queryset.using(replica_alias()), spreadsheet_format)
+
+    def to_row_dict(self, item):
+        return OrderedDict((field, self.export_columns[field][1](item)) for field in self.list_export)
+
+
+class ApplicationIndexView(RegisterIndexView):
     page_title = _("许可申请办理")
+    export_columns = EXPORT_COLUMNS
     # An empty queue explains itself: nothing waiting, or which search and filters hide rows.
     results_template_name = "workflows/admin/queue_results.html"
 
@@ -130,14 +148,3 @@ class ApplicationIndexView(generic.IndexView):
             expression = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
             return queryset.order_by(expression, "pk")
         return super().order_queryset(queryset)
-
-    def get_list_more_buttons(self, instance):
-        # The reference links to the detail page; there is nothing to edit, copy or delete.
-        return []
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        # Thousands of rows, read once: from the replica when there is one (portal/replica.py).
-        return super().as_spreadsheet(queryset.using(replica_alias()), spreadsheet_format)
-
-    def to_row_dict(self, item):
-        return OrderedDict((field, EXPORT_COLUMNS[field][1](item)) for field in self.list_export)
