@@ -7,7 +7,7 @@ from accounts.validators import validate_credit_code
 from workflows import progress
 from workflows.models import ApplicationKind, ApplicationState
 from workflows.models.licences import LicenseStatus
-from workflows.verification import LICENSE_NUMBER_RE, normalise_query
+from workflows.verification import normalise_query, validate_license_number
 
 from . import services
 
@@ -101,8 +101,10 @@ class LicenceVerifyQuerySerializer(serializers.Serializer):
     # Normalised and checked as the public verification page does (workflows.verification).
     def validate_number(self, value):
         value = normalise_query(value)
-        if not LICENSE_NUMBER_RE.fullmatch(value):
-            raise serializers.ValidationError(_("许可证编号格式不正确，应如 TS2110260001-2030。"))
+        try:
+            validate_license_number(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(list(error.messages)) from None
         return value
 
     def validate_credit_code(self, value):

@@ -32,13 +32,14 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Authority, AuthorityLevel, OrganisationKind
+from accounts.models import Authority
 from cms.models import LicenseItemPage
 from portal.replica import replica_alias
 
 from . import working_days
 from .deadlines import LIMIT_FIELD
 from .models import Action, Application, ApplicationEvent, Clock
+from .staff_admin.access import is_authority_staff, sees_every_authority
 
 # The monthly counts: (key, the transition counted, heading).
 MONTH_COLUMNS = (
@@ -120,36 +121,13 @@ class Scope:
         return Q(**{f"{prefix}authority_id__in": self.authority_ids})
 
 
-def sees_every_authority(user):
-    """SAMR supervises every provincial bureau: its staff (and superusers) see all authorities."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    organisation = user.organisation if user.organisation_id else None
-    return (
-        organisation is not None
-        and organisation.kind == OrganisationKind.AUTHORITY
-        and organisation.authority_level == AuthorityLevel.NATIONAL
-    )
-
-
-def may_view_statistics(user):
-    """Authority staff and superusers; review bodies, applicants and editors never."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return user.organisation_id is not None and user.organisation.kind == OrganisationKind.AUTHORITY
-
-
 def scope_for(user, authority=None):
     """The scope `user` may look at: their own authority, or for SAMR all or the one chosen."""
     if sees_every_authority(user):
         if authority is None:
             return Scope(None, str(_("全部审批机关")))
         return Scope((authority.pk,), authority.name)
-    if not may_view_statistics(user):
+    if not is_authority_staff(user):
         raise PermissionDenied
     return Scope((user.organisation_id,), user.organisation.name)
 

@@ -24,6 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from . import statistics, statistics_charts, working_days
+from .staff_admin.access import is_authority_staff, sees_every_authority
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLES = {"months": _("月度统计"), "steps": _("办理时长"), "overdue": _("当前超期")}
@@ -69,7 +70,7 @@ class StatisticsFilterForm(forms.Form):
 
 class StatisticsMenuItem(MenuItem):
     def is_shown(self, request):
-        return statistics.may_view_statistics(request.user)
+        return is_authority_staff(request.user)
 
 
 class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
@@ -78,7 +79,7 @@ class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "workflows/admin/statistics.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not statistics.may_view_statistics(request.user):
+        if not is_authority_staff(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -86,7 +87,7 @@ class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
         return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get(self, request, *args, **kwargs):
-        every_authority = statistics.sees_every_authority(request.user)
+        every_authority = sees_every_authority(request.user)
         start, end = statistics.default_period()
         bound = any(key in request.GET for key in ("start", "end", "authority"))
         form = StatisticsFilterForm(

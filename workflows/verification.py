@@ -22,7 +22,9 @@ import unicodedata
 
 import qrcode
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from qrcode.image.pil import PilImage
 
 
@@ -154,6 +156,15 @@ def public_record(license, today=None):
 # (workflows.numbering.license_number); letters allowed in the middle for licences issued on paper
 # before this system, whose numbers the register may hold.
 LICENSE_NUMBER_RE = re.compile(r"^TS[0-9A-Z]{5,16}-\d{4}$")
+
+
+def validate_license_number(value):
+    """The shape of a licence number (TS…-<expiry year>), for 许可证查询 and the API alike."""
+    if not LICENSE_NUMBER_RE.match(value):
+        raise ValidationError(
+            _("许可证编号格式不正确：应以 TS 开头，以“-有效期截止年份”结尾，例如 TS2211260001-2030。"),
+            code="number_format",
+        )
 
 
 def normalise_query(value):

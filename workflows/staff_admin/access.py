@@ -18,7 +18,7 @@ from guardian.shortcuts import get_users_with_perms
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from accounts.models import OrganisationKind
+from accounts.models import AuthorityLevel, OrganisationKind
 
 from .. import permissions
 from ..models import Application, ApplicationState
@@ -31,6 +31,23 @@ def acts_for_staff_body(user):
     if not (user.is_authenticated and user.is_active) or user.organisation_id is None:
         return False
     return user.organisation.kind in STAFF_KINDS
+
+
+def is_authority_staff(user):
+    """Staff of an approving authority (or a superuser): who opens 许可证登记 and 统计分析."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return user.organisation_id is not None and user.organisation.kind == OrganisationKind.AUTHORITY
+
+
+def sees_every_authority(user):
+    """SAMR supervises every provincial bureau: its staff (and superusers) see every authority's
+    licences and figures; a provincial bureau sees its own."""
+    if not is_authority_staff(user):
+        return False
+    return user.is_superuser or user.organisation.authority_level == AuthorityLevel.NATIONAL
 
 
 def may_open_queue(user):

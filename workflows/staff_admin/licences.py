@@ -29,27 +29,20 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from accounts.models import AuthorityLevel, OrganisationKind
+from accounts.models import OrganisationKind
 
 from .. import licensing
 from ..models import License, LicenseStatus
+from .access import is_authority_staff, sees_every_authority
 from .queue import RegisterIndexView, TextColumn
-
-
-def may_open_register(user):
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return user.organisation_id is not None and user.organisation.kind == OrganisationKind.AUTHORITY
 
 
 def register_queryset(user):
     """The licences the user's authority issued; every licence for SAMR and superusers."""
-    if not may_open_register(user):
+    if not is_authority_staff(user):
         return License.objects.none()
     queryset = License.objects.all()
-    if user.is_superuser or user.organisation.authority_level == AuthorityLevel.NATIONAL:
+    if sees_every_authority(user):
         return queryset
     return queryset.filter(authority_id=user.organisation_id)
 
@@ -58,10 +51,10 @@ class LicensePermissionPolicy(BasePermissionPolicy):
     """Only "view", for authority staff and superusers; nobody adds, edits or deletes here."""
 
     def user_has_permission(self, user, action):
-        return action == "view" and may_open_register(user)
+        return action == "view" and is_authority_staff(user)
 
     def user_has_any_permission(self, user, actions):
-        return "view" in actions and may_open_register(user)
+        return "view" in actions and is_authority_staff(user)
 
     def users_with_any_permission(self, actions):
         users = get_user_model().objects.filter(is_active=True)

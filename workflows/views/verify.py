@@ -64,11 +64,8 @@ class VerifyForm(forms.Form):
 
     def clean_number(self):
         number = verification.normalise_query(self.cleaned_data["number"])
-        if number and not verification.LICENSE_NUMBER_RE.match(number):
-            raise ValidationError(
-                _("许可证编号格式不正确：应以 TS 开头，以“-有效期截止年份”结尾，例如 TS2211260001-2030。"),
-                code="number_format",
-            )
+        if number:
+            verification.validate_license_number(number)
         return number
 
     def clean_credit_code(self):
