@@ -5,6 +5,7 @@ from .calendar import CalendarDay, DayKind
 from .correction import CorrectionItem, CorrectionNotice, CorrectionTarget
 from .documents import Document, DocumentKind, DocumentSequence
 from .events import Action, ApplicationEvent
+from .lapses import DeadlineLapse
 from .licences import License, LicenseReminder, LicenseStatus
 from .notifications import Notification
 from .permissions import ApplicationGroupObjectPermission, ApplicationUserObjectPermission
@@ -38,6 +39,7 @@ __all__ = [
     "CorrectionNotice",
     "CorrectionTarget",
     "DayKind",
+    "DeadlineLapse",
     "Document",
     "DocumentKind",
     "DocumentSequence",
