@@ -5,5 +5,5 @@ outbox = []
 
 
 class LocmemBackend(BaseSmsBackend):
-    def send(self, mobile, message):
-        outbox.append({"mobile": mobile, "message": message})
+    def send(self, mobile, message, *, template="notice", params=None):
+        outbox.append({"mobile": mobile, "message": message, "template": template, "params": dict(params or {})})
