@@ -1,27 +1,22 @@
 """Who hears about each action, and how: in-app (always), e-mail, and SMS for the applicant's
 key events (DOMAIN.md; issue 4).
 
-In-app rows are written in the action's transaction, so a rolled-back action leaves no message.
-E-mail and SMS leave the building only after the commit (transaction.on_commit): a refused or
-failed action must never have told anyone it happened. A failing SMS provider is logged without
-the phone number and never undoes the action.
+Everything is written in the action's transaction, so a rolled-back action leaves no message: the
+in-app rows, and one outbox row per e-mail and SMS (accounts/outbox.py), linked to the application
+(or licence) so staff see on its page what was sent. Nothing leaves the building in the request:
+the worker delivers each outbox row after the commit, retries it while a provider or the SMTP
+server is down and records the error (accounts/tasks.py), so a refused or failed action has
+never told anyone it happened and an outage never fails the action.
 """
-
-import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.sms.backends import get_backend
-from accounts.sms.backends.base import SmsDeliveryError
+from accounts.outbox import enqueue_email, enqueue_sms
 
 from .models import Notification
-
-logger = logging.getLogger(__name__)
 
 SMS_PREFIX = "【特种设备行政许可】"
 
@@ -57,7 +52,8 @@ def notify(
         message = str(message) % (params or {})
     rows = []
     emails = []
-    subject = f"{SMS_PREFIX}{application.reference or ''}"
+    reference = application.reference or ""
+    subject = f"{SMS_PREFIX}{reference}"
     parties = []
     if applicant:
         parties.append((application.applicant, applicant_url(application)))
@@ -71,47 +67,50 @@ def notify(
                 continue
             rows.append(Notification(recipient=user, application=application, message=message[:500], url=url))
             if user.email:
-                link = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}"
-                emails.append((subject, f"{message}\n\n{link}", None, [user.email]))
+                emails.append((user.email, url))
     Notification.objects.bulk_create(rows)
-    if emails:
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=True))
+    for address, url in emails:
+        enqueue_email(address, subject, _email_body(message, url), about=application)
     if sms:
         mobile = application.created_by.mobile
         if mobile:
-            transaction.on_commit(lambda: _send_sms(mobile, f"{SMS_PREFIX}{message}"))
+            _enqueue_notice(mobile, message, reference, about=application)
 
 
 def notify_holder(license, message, params=None, *, sms=False):
     """Tell the members of the licence's holder about `license` (a renewal reminder, say), in-app
     and by e-mail, and by SMS to whoever filed the licence's application; the link leads to the
-    licence's page. Written in the caller's transaction, sent after its commit, as `notify`."""
+    licence's page. Written in the caller's transaction, sent by the worker after its commit, as
+    `notify`; the outbox rows are linked to the licence."""
     with translation.override(settings.LANGUAGE_CODE):
         message = str(message) % (params or {})
     url = license_url(license)
     subject = f"{SMS_PREFIX}{license.number}"
     rows = []
-    emails = []
     for user in members(license.holder):
         rows.append(Notification(recipient=user, application=license.application, message=message[:500], url=url))
         if user.email:
-            link = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}"
-            emails.append((subject, f"{message}\n\n{link}", None, [user.email]))
+            enqueue_email(user.email, subject, _email_body(message, url), about=license)
     Notification.objects.bulk_create(rows)
-    if emails:
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=True))
     filed_by = license.application.created_by
     if sms and filed_by.is_active and filed_by.mobile and filed_by.organisation_id == license.holder_id:
-        transaction.on_commit(lambda: _send_sms(filed_by.mobile, f"{SMS_PREFIX}{message}"))
+        _enqueue_notice(filed_by.mobile, message, license.number, about=license)
     return len(rows)
 
 
-def _send_sms(mobile, text):
-    try:
-        get_backend().send(mobile, text)
-    except SmsDeliveryError:
-        # No phone number in the log (personal data); the in-app message is already there.
-        logger.warning("SMS notification could not be delivered")
+def _email_body(message, url):
+    return f"{message}\n\n{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}"
+
+
+def _enqueue_notice(mobile, message, reference, about):
+    # The provider's "notice" template takes the reference and the text (accounts/sms/backends).
+    enqueue_sms(
+        mobile,
+        f"{SMS_PREFIX}{message}",
+        template="notice",
+        params={"reference": reference, "message": message},
+        about=about,
+    )
 
 
 def unread_count(user):

@@ -1,4 +1,5 @@
-"""Accounts: users, the organisations they act for, administrative regions and SMS codes."""
+"""Accounts: users, the organisations they act for, administrative regions, SMS codes and the
+outbox of e-mails and SMS (OutboundMessage)."""
 
 from .organisations import (
     ApprovalStatus,
@@ -11,6 +12,7 @@ from .organisations import (
     OrganisationKind,
     ReviewBody,
 )
+from .outbox import Channel, DeliveryStatus, OutboundMessage
 from .regions import Region
 from .sms import SmsCode, SmsPurpose
 from .users import User
@@ -19,11 +21,14 @@ __all__ = [
     "ApprovalStatus",
     "Authority",
     "AuthorityLevel",
+    "Channel",
+    "DeliveryStatus",
     "EnterpriseCategory",
     "EnterpriseType",
     "InstitutionType",
     "Organisation",
     "OrganisationKind",
+    "OutboundMessage",
     "Region",
     "ReviewBody",
     "SmsCode",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from .. import outbox
 from ..models import SmsCode
 from .backends import get_backend
 from .backends.base import SmsDeliveryError
@@ -40,9 +41,38 @@ def _start_of_today(now):
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-@transaction.atomic
+# The outbox keeps a record of every code sent, never the code itself.
+CODE_TEMPLATE = "verification_code"
+MASKED_CODE = "******"
+
+
+class _DeliveryFailed(Exception):
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
 def send_code(mobile, purpose):
-    """Create and send a code; returns the number of seconds before another may be sent."""
+    """Create and send a code; returns the number of seconds before another may be sent.
+
+    Sent at once, not through the outbox's worker: the user is waiting for it. Each try is still
+    logged in the outbox (accounts/outbox.py, 发送记录) with the code masked, a failed one after
+    the transaction that the refusal rolls back, so it stays on record."""
+    try:
+        return _send_code(mobile, purpose)
+    except _DeliveryFailed as failed:
+        outbox.record_sms(
+            mobile,
+            _message(MASKED_CODE),
+            template=CODE_TEMPLATE,
+            params={"code": MASKED_CODE},
+            error=failed.error,
+        )
+        raise SmsError(_("短信发送失败，请稍后重试。"), code="delivery") from None
+
+
+@transaction.atomic
+def _send_code(mobile, purpose):
     now = timezone.now()
     # Lock this phone's recent rows so two quick clicks cannot both pass the interval check.
     recent = list(
@@ -59,9 +89,10 @@ def send_code(mobile, purpose):
         raise SmsError(_("该手机号今日获取验证码次数已达上限，请明天再试。"))
     code = f"{secrets.randbelow(10**6):06d}"
     try:
-        get_backend().send(mobile, _message(code))
-    except SmsDeliveryError:
-        raise SmsError(_("短信发送失败，请稍后重试。"), code="delivery") from None
+        get_backend().send(mobile, _message(code), template=CODE_TEMPLATE, params={"code": code})
+    except SmsDeliveryError as error:
+        raise _DeliveryFailed(error) from None
+    outbox.record_sms(mobile, _message(MASKED_CODE), template=CODE_TEMPLATE, params={"code": MASKED_CODE})
     SmsCode.objects.create(
         mobile=mobile,
         purpose=purpose,

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 class FailingBackend(BaseSmsBackend):
     """The provider refuses or cannot be reached (settings.SMS_BACKEND points here)."""
 
-    def send(self, mobile, message):
+    def send(self, mobile, message, **kwargs):
         raise SmsDeliveryError("provider unreachable")
 
 

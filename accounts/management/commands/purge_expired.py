@@ -1,10 +1,13 @@
-"""Delete what the portal no longer needs: stale stashed uploads, old SMS codes, abandoned drafts
-and private files a crashed process left without a row (accounts.orphans).
+"""Delete what the portal no longer needs: stale stashed uploads, old SMS codes, abandoned drafts,
+private files a crashed process left without a row (accounts.orphans) and old outbox rows.
 
-Run daily (cron or systemd timer). Personal data is kept no longer than its purpose needs
-(PIPL art. 19): an SMS code only matters for its 5 minutes and for today's send count; a draft
-nobody has saved for settings.DATA_RETENTION["DRAFT_RETENTION_DAYS"] days is deleted with its
-uploaded files (through workflows.services.delete_draft, the same path as the applicant's 删除).
+Run daily by Celery beat (CELERY_BEAT_SCHEDULE, accounts.tasks.purge_expired). Personal data is
+kept no longer than its purpose needs (PIPL art. 19): an SMS code only matters for its 5 minutes
+and for today's send count; a draft nobody has saved for
+settings.DATA_RETENTION["DRAFT_RETENTION_DAYS"] days is deleted with its uploaded files (through
+workflows.services.delete_draft, the same path as the applicant's 删除). The outbox's sent and
+failed rows (an address or mobile each) go after settings.OUTBOX_RETENTION_DAYS; pending ones stay
+until they are sent or fail.
 
 Audit records are never touched here: transitions (ApplicationEvent) belong to submitted
 applications, which are not drafts, and download records (AccessLog) outlive their application.
@@ -17,7 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import SmsCode
+from accounts.models import DeliveryStatus, OutboundMessage, SmsCode
 from accounts.orphans import purge_orphan_files
 from accounts.uploads import purge_stale_stashes
 
@@ -31,6 +34,13 @@ def retention_days(name):
 def purge_sms_codes(now):
     cutoff = now - timedelta(days=retention_days("SMS_CODE_RETENTION_DAYS"))
     deleted, _ = SmsCode.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def purge_outbox(now):
+    cutoff = now - timedelta(days=getattr(settings, "OUTBOX_RETENTION_DAYS", 180))
+    finished = [DeliveryStatus.SENT, DeliveryStatus.FAILED]
+    deleted, _ = OutboundMessage.objects.filter(status__in=finished, created_at__lt=cutoff).delete()
     return deleted
 
 
@@ -68,7 +78,8 @@ class Command(BaseCommand):
         drafts = purge_stale_drafts(now)
         # After the drafts: their files are deleted with them, so nothing is counted twice.
         orphans = purge_orphan_files()
+        messages = purge_outbox(now)
         self.stdout.write(
             f"stashed uploads removed: {files}; SMS codes removed: {codes}; stale drafts removed: {drafts}; "
-            f"orphaned files removed: {orphans}"
+            f"orphaned files removed: {orphans}; outbox messages removed: {messages}"
         )

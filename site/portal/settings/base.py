@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
@@ -272,6 +273,49 @@ PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
 # time, so changing it affects only licences issued afterwards.
 LICENSE_VERIFICATION_KEY = env.get("LICENSE_VERIFICATION_KEY", "")
 WAGTAIL_I18N_ENABLED = False
+# Background jobs (Celery, portal/celery.py; docs/operations.md, "Background jobs"). The broker is
+# Redis: CELERY_BROKER_URL, else REDIS_URL outside production (production.py requires the former).
+# dev.py and test.py run tasks eagerly in-process instead, so `make run` needs no broker.
+CELERY_BROKER_URL = env.get("CELERY_BROKER_URL") or env.REDIS_URL or "memory://"
+CELERY_TASK_DEFAULT_QUEUE = env.get("CELERY_QUEUE", "portal")
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task to another, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # nobody reads results; the outbox row is the record
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down at commit time must not hold up the request for long: the row stays
+# pending and deliver_due picks it up (accounts/outbox.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    "deliver-due-messages": {"task": "accounts.tasks.deliver_due", "schedule": 5 * 60},
+    "purge-expired": {
+        "task": "accounts.tasks.purge_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "send-license-reminders": {
+        "task": "workflows.tasks.send_license_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "sweep-deadlines": {
+        "task": "workflows.tasks.sweep_deadlines",
+        "schedule": crontab(hour=1, minute=15),
+    },
+}
+# The outbox (accounts/outbox.py, accounts/tasks.py): a failed delivery is tried again after each
+# of these delays (seconds), 5 tries over about an hour; then the row is 发送失败 for staff to retry.
+OUTBOX_RETRY_DELAYS = [4 * 60, 8 * 60, 16 * 60, 32 * 60]
+# Sent and failed rows (addresses and mobiles: personal data) are deleted by purge_expired after this.
+OUTBOX_RETENTION_DAYS = env.get_int("OUTBOX_RETENTION_DAYS", 180)
+# SMTP (Django's EMAIL_* settings): a hung mail server must not hold a worker for long.
+EMAIL_HOST = env.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The staff user forms (mobile, organisation) come from accounts.viewsets.StaffUserViewSet,
 # chosen by portal.apps.PortalUsersAppConfig: Wagtail 8 ignores the old WAGTAIL_USER_* settings.

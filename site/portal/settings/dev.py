@@ -1,9 +1,17 @@
 """Laptop settings: DEBUG on, SQLite unless DATABASE_URL says otherwise."""
 
+from . import env
 from .base import *  # noqa: F403
 
 DEBUG = True
 ALLOWED_HOSTS = ["*"]
+
+# Background jobs run in-process, at once, with no broker: `make run` needs no Redis and no
+# worker. A failed delivery is not retried in the request; `manage.py deliver_outbox` retries.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+# Mail is printed in the console unless EMAIL_BACKEND names another (a local SMTP catcher, say).
+EMAIL_BACKEND = env.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 try:
     from .local import *  # noqa: F403

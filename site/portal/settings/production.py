@@ -29,6 +29,9 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CELERY_BROKER_URL = env.require(
+    "CELERY_BROKER_URL", "name the Redis broker of the background jobs, e.g. redis://redis:6379/1 (docs/operations.md)."
+)
 SMS_BACKEND = env.require("SMS_BACKEND", "name the dotted path of an SMS provider backend (see docs/operations.md).")
 
 # --- Several machines (docs/operations.md, "Running on several machines"). Each is off unless

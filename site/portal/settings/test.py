@@ -33,3 +33,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PAGE_CACHE_SECONDS = 0  # off, so no test sees another test's pages; tests/cms/test_page_cache.py turns it on
+# Celery tasks run in-process (eager); tests/test_background_jobs.py runs a real worker instead.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"

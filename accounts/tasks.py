@@ -1,0 +1,30 @@
+"""Background jobs of accounts (Celery; portal/celery.py): the outbox's deliveries and the daily
+housekeeping. The work itself lives in accounts/outbox.py and the purge_expired command."""
+
+from celery import current_app, shared_task
+from django.core.management import call_command
+
+from . import outbox
+
+
+@shared_task(ignore_result=True)
+def deliver_message(pk):
+    """Send one outbox row (never twice: accounts.outbox.deliver locks it and sends only a pending,
+    due row). On a provider's error the next try is queued for when it is due, except in eager
+    mode (dev, tests): there it would run at once, inside the user's request, so deliver_due and
+    `manage.py deliver_outbox` retry instead."""
+    outcome = outbox.deliver(pk)
+    if outcome.retry_in is not None and not current_app.conf.task_always_eager:
+        outbox.dispatch(pk, countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(ignore_result=True)
+def deliver_due():
+    """Every few minutes (CELERY_BEAT_SCHEDULE): queue the pending rows whose try is due."""
+    return outbox.sweep_due()
+
+
+@shared_task(ignore_result=True)
+def purge_expired():
+    call_command("purge_expired")
