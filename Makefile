@@ -4,14 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures bench bench-cluster messages screenshots
+.PHONY: run test test-fast lint format check regions install chromium fonts clean security-figures bench bench-cluster messages screenshots lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# requirements-dev.txt is the lock (every package of the graph, pinned with its hashes): pip refuses
+# anything whose hash differs. Edit the requirements*.in files, then `make lock`.
 $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -64,7 +66,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 BENCH_STAMP := $(VENV)/.installed-bench
 
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt
-	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP) fonts
@@ -98,6 +100,15 @@ messages: install
 	$(BIN)/python locale/fill_zh_hans.py locale/zh_Hans/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=.venv
 	$(BIN)/python locale/untranslated.py --summary
+
+# The lock files from the requirements*.in files: the whole dependency graph pinned with hashes,
+# resolved against PyPI alone (the machine's own wheel folders are left out, so the hashes are PyPI's).
+PIP_COMPILE = PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: install
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
 
 lint: install
 	$(BIN)/ruff check .
