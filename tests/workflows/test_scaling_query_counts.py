@@ -27,7 +27,7 @@ CEILINGS = {
     "check page": 10,  # 8
     "submit": 45,  # 41: the event, the grants, the notifications, the numbering
     "authority queue": 16,  # 14, Wagtail's admin permission lookups included
-    "staff detail": 20,  # 18
+    "staff detail": 20,  # 19 (18 before the recorded 期限届满, one prefetch)
     "acceptance decision": 7,  # 5
     "whole application PDF": 10,  # 8
 }

@@ -46,6 +46,7 @@ def detail_queryset(user):
             ),
             "correction_notice__items",
             "review_report__files",
+            "deadline_lapses",
         )
     )
 
@@ -185,6 +186,7 @@ class ApplicationDetailView(StaffApplicationMixin, WagtailAdminTemplateMixin, Te
             contact_mobile=mask_mobile(applicant.contact_mobile),
             deadline=deadline,
             overdue_by=-deadline.remaining if deadline and deadline.overdue else 0,
+            lapses=list(application.deadline_lapses.all()),
             pages=form_pages(application),
             attachments=attachment_rows(application),
             documents=list(application.documents.all()),
