@@ -78,6 +78,17 @@ class AccountFieldsMixin(PortalForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    # Optional: notices of every step also go by e-mail when an address is given (workflows/notifications.py);
+    # the seed guide's registration asks none, so nobody is held up without one.
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        required=False,
+        max_length=254,
+        help_text=_("选填，用于接收办理进度通知。"),
+        error_messages={"invalid": _("请输入有效的电子邮箱地址，例如 name@example.com。")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
     sms_purpose = SmsPurpose.REGISTER
 
     def clean_username(self):
@@ -273,6 +284,7 @@ class OrganisationRegistrationForm(
         "contact_id_number",
         "mobile",
         "sms_code",
+        "email",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -321,7 +333,7 @@ class IndividualRegistrationForm(AccountFieldsMixin):
     kind = OrganisationKind.INDIVIDUAL
     real_name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18)
-    field_order = ["real_name", "id_number", "mobile", "sms_code", "username", "password1", "password2"]
+    field_order = ["real_name", "id_number", "mobile", "sms_code", "email", "username", "password1", "password2"]
 
     def clean_real_name(self):
         return " ".join(self.cleaned_data["real_name"].split())

@@ -45,6 +45,7 @@ def register_applicant(kind, data):
             user = User(
                 username=data["username"],
                 mobile=data["mobile"],
+                email=data.get("email", ""),
                 real_name=data.get("real_name") or data.get("contact_name", ""),
                 id_number=data.get("id_number", ""),
                 is_active=kind != OrganisationKind.INSTITUTION,

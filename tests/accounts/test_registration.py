@@ -44,6 +44,20 @@ def test_enterprise_registration_creates_organisation_user_and_group(client):
     assert user.check_password("Abcd1234!x") and user.is_active
 
 
+def test_optional_email_is_kept_for_notices(client):
+    response = post_enterprise(client, files={"business_licence": png_file()}, email="  li.si@example.com ")
+    assert response.status_code == 302, response.content.decode()
+    assert User.objects.get(username="qiye0001").email == "li.si@example.com"
+
+
+def test_registration_without_email_still_succeeds(client):
+    html = client.get(ENTERPRISE_URL).content.decode()
+    assert 'name="email"' in html and "选填，用于接收办理进度通知。" in html
+    response = post_enterprise(client, files={"business_licence": png_file()})
+    assert response.status_code == 302
+    assert User.objects.get(username="qiye0001").email == ""
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -62,6 +76,7 @@ def test_enterprise_registration_creates_organisation_user_and_group(client):
         ("contact_id_number", "110105199001011234", "身份证号码校验位不正确"),
         ("mobile", "12345678901", "请输入11位中国大陆手机号码。"),
         ("sms_code", "000000", "短信验证码不正确"),
+        ("email", "not-an-address", "请输入有效的电子邮箱地址"),
     ],
 )
 def test_each_rule_has_its_message_and_nothing_is_saved(client, field, value, message):
