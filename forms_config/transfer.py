@@ -48,7 +48,8 @@ from .models import ApplicationFormSchema, _plain
 
 FORMAT = "tsxk-application-form"
 VERSION = 1
-# The demo form is about 12 KB; a real form with hundreds of fields stays well under this.
+# The standard application form (forms_config/data/application_form.json) is about 15 KB; a real form
+# with hundreds of fields stays well under this.
 MAX_IMPORT_BYTES = 1024 * 1024
 # More messages than this help nobody: the editor fixes the first ones and tries again.
 MAX_MESSAGES = 30

@@ -89,7 +89,7 @@ def make_catalogue(form=None):
     home = HomePage.objects.first()
     if home is None:
         home = root.add_child(instance=HomePage(title="首页", slug="home-test"))
-        # Pages have URLs only under a site's root, as load_demo arranges for the demo.
+        # Pages have URLs only under a site's root, as setup_portal arranges for a new site.
         Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
     catalogue = home.add_child(instance=LicenseCatalogPage(title="许可目录", slug="catalogue"))
     vessel = catalogue.add_child(

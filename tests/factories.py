@@ -59,7 +59,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n:04d}")
-    # 135…: the demo users (load_demo) have 138000000xx numbers.
+    # 135…: the demo users (demo/accounts.py) have 138000000xx and 139000000xx numbers.
     mobile = factory.Sequence(lambda n: f"135{n:08d}")
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
     organisation = factory.SubFactory(OrganisationFactory)

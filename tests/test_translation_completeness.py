@@ -45,10 +45,7 @@ PYTHON_SKIPPED_PARTS = {".venv", "var", "node_modules", "tests", "bench", "migra
 
 # (glob of the path, the literals allowed there (a regex the whole literal matches; None: all), why)
 PYTHON_ALLOWED = [
-    ("cms/demo_catalogue.py", None, "demo data: the licence catalogue as TSG 07-2019 writes it"),
-    ("cms/demo.py", None, "demo data: pages and guides an editor would have typed"),
-    ("forms_config/demo_form.py", None, "demo data: the demo application form as an editor would build it"),
-    ("forms_config/demo_feedback_form.py", None, "demo data: the demo feedback form"),
+    ("demo/*", None, "demo accounts and applications (dev, test and bench settings only), typed as users would"),
     ("accounts/data/*", None, "region data and its builder (GB/T 2260 names)"),
     ("*/management/commands/*", None, "operators' console text, never a portal page"),
     ("workflows/numbering.py", None, "document numbers (文号) are official Chinese abbreviations in every language"),

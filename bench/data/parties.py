@@ -1,5 +1,5 @@
 """The bench's people: applicant organisations (each with its group and one user) in bulk, and one
-officer per authority and per review body through the ORM, like load_demo's staff."""
+officer per authority and per review body through the ORM, like the demo's staff (demo/accounts.py)."""
 
 import datetime
 import os
@@ -12,12 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.management.commands.load_demo import (
-    AUTHORITY_STAFF_GROUP,
-    REVIEW_BODY_STAFF_GROUP,
-    make_id_number,
-    make_uscc,
-)
+from accounts import reference_data
 from accounts.models import (
     ApprovalStatus,
     AuthorityLevel,
@@ -29,6 +24,7 @@ from accounts.models import (
     Region,
 )
 from accounts.two_factor.policy import CONFIRMED_DEVICE_NAME
+from demo.accounts import make_id_number, make_uscc
 
 APPLICANT_PREFIX = "benchapp"  # + five digits: 4–20 letters and digits (accounts.validators)
 STAFF_PREFIX = "benchauth"
@@ -212,8 +208,8 @@ def make_staff(organisation, username, mobile, staff_group, password_hash, rng):
 
 def make_officers(authorities, review_bodies, password_hash, rng):
     """{authority id: Staff}, {review body id: Staff}."""
-    authority_group = Group.objects.get(name=AUTHORITY_STAFF_GROUP)
-    review_group = Group.objects.get(name=REVIEW_BODY_STAFF_GROUP)
+    authority_group = Group.objects.get(name=reference_data.staff_group_name(reference_data.AUTHORITY_STAFF))
+    review_group = Group.objects.get(name=reference_data.staff_group_name(reference_data.REVIEW_BODY_STAFF))
     officers, reviewers = {}, {}
     for n, authority in enumerate(authorities, start=1):
         suffix = "samr" if authority.authority_level == AuthorityLevel.NATIONAL else authority.region_id

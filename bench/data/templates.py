@@ -17,15 +17,6 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.management.commands.load_demo import (
-    CSEI_NAME,
-    DEMO_OFFICER,
-    DEMO_REVIEWER,
-    demo_application_values,
-    demo_pdf,
-    make_id_number,
-    make_uscc,
-)
 from accounts.models import (
     Authority,
     EnterpriseCategory,
@@ -36,13 +27,16 @@ from accounts.models import (
     ReviewBody,
 )
 from cms.models import LicenseLevel
+from demo.accounts import CSEI_NAME, make_id_number, make_uscc
+from demo.applications import DEMO_OFFICER, DEMO_REVIEWER, demo_application_values
+from demo.pdfs import demo_pdf
 from workflows import actions, services
 from workflows.models import Application, ApplicationState, ReviewConclusion
 from workflows.working_days import add_working_days
 
 TEMPLATE_USERNAME = "benchtemplate"
 TEMPLATE_LEVEL = ("boiler-manufacture", "B")
-# The first page of the demo form: what a half-filled draft has beyond the prefilled account values.
+# The first page of the standard application form: what a half-filled draft has beyond the prefilled account values.
 FIRST_PAGE_KEYS = ("production_address", "legal_representative", "postcode")
 
 PARTIAL_DRAFT = "partial_draft"  # a draft on its second page: the form page and autosave scenarios

@@ -153,7 +153,7 @@ def _login(page, base, username):
 
 
 def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(browser, live_server, tmp_path):
-    """Guide 1.5 end to end on the demo form: catalogue → items → six pages with a repeating
+    """Guide 1.5 end to end on the standard form: catalogue → items → six pages with a repeating
     table and uploads → jump, autosave, logout and session expiry without losing anything →
     print the current page → fix what the check page lists → submit."""
     from io import BytesIO
@@ -916,7 +916,7 @@ def test_error_messages_are_tied_to_their_fields_and_announced(page, live_server
 
 
 def test_whole_application_with_the_keyboard_only(browser, live_server, tmp_path):
-    """Issue 8: choose items, every page of the demo form (region cascade, repeating tables,
+    """Issue 8: choose items, every page of the standard form (region cascade, repeating tables,
     uploads, a conditional field, the declaration), the check page and 提交, all from the keyboard."""
     from django.core.management import call_command
 
@@ -1046,7 +1046,7 @@ def test_whole_application_with_the_keyboard_only(browser, live_server, tmp_path
 
 def _demo_staff_page(browser, base, username, viewport):
     """A demo staff member logged in to the admin with the demo password and authenticator."""
-    from accounts.management.commands.load_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     context = browser.new_context(locale="zh-CN", viewport=viewport)
     page = context.new_page()
@@ -1071,8 +1071,8 @@ def _demo_world(review=True):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from accounts.management.commands.load_demo import DEMO_SUBMITTED_LEVEL
     from cms.models import LicenseLevel
+    from demo.applications import DEMO_SUBMITTED_LEVEL
     from tests.workflow_builders import report_file
     from workflows import actions, services
     from workflows.models import Application, License, ReviewAppointment, ReviewConclusion
@@ -1283,11 +1283,11 @@ def test_key_screens_of_each_role(browser, live_server):
 
 
 def _demo_draft():
-    """load_demo's applicant with a fresh draft of the demo form (page 4 has a file field)."""
+    """load_demo's applicant with a fresh draft of the standard form (page 4 has a file field)."""
     from django.core.management import call_command
 
-    from accounts.management.commands.load_demo import DEMO_SUBMITTED_LEVEL
     from cms.models import LicenseLevel
+    from demo.applications import DEMO_SUBMITTED_LEVEL
     from workflows import services
 
     call_command("load_demo", force=True, verbosity=0)

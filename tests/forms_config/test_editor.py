@@ -147,12 +147,14 @@ def test_an_editor_adds_a_page_and_a_field_and_new_applicants_see_them(client, e
     assert "检验检测能力" not in old_html and "生产地址" not in old_html
 
 
-def test_the_demo_content_editor_may_build_and_publish_forms(client):
-    from django.contrib.auth import get_user_model
+def test_a_content_editor_of_setup_portals_group_may_build_and_publish_forms(client):
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
 
-    call_command("load_demo", force=True, verbosity=0)
-    client.force_login(get_user_model().objects.get(username="editor"))
+    call_command("setup_portal", verbosity=0)
+    editor = UserFactory(is_staff=True, organisation=None)
+    editor.groups.add(Group.objects.get(name="内容编辑"))
+    client.force_login(editor)
     assert client.get(reverse("wagtailsnippets_forms_config_applicationformschema:list")).status_code == 200
     pages = [admin_page("基本情况", [admin_field("singleline", "企业名称")])]
     response = client.post(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from forms_config import demo_form, transfer
+from forms_config import reference_data, transfer
 from forms_config.models import ApplicationFormSchema, FormSchemaVersion
 from tests.factories import OrganisationFactory, UserFactory
 from tests.security.test_admin_csp import scan
@@ -21,16 +21,20 @@ pytestmark = pytest.mark.django_db
 NS = "wagtailsnippets_forms_config_applicationformschema"
 
 
+STANDARD = reference_data.form_data(reference_data.APPLICATION_FORM)
+
+
 @pytest.fixture
-def demo():
-    schema, missing = demo_form.build_demo_form()
-    assert not missing
+def standard():
+    """The standard application form, as setup_portal creates it (forms_config/data/)."""
+    schema, created = reference_data.load_form(reference_data.APPLICATION_FORM)
+    assert created
     return schema
 
 
 @pytest.fixture
-def exported(demo):
-    return json.loads(transfer.dumps(transfer.export_schema(demo)))
+def exported(standard):
+    return json.loads(transfer.dumps(transfer.export_schema(standard)))
 
 
 def staff(*actions, organisation=None):
@@ -66,42 +70,43 @@ def walk(value):
 # --- the format ------------------------------------------------------------------------------
 
 
-def test_the_export_is_the_documented_format_without_block_ids(demo, exported):
+def test_the_export_is_the_documented_format_without_block_ids(standard, exported):
     assert list(exported) == ["format", "version", "exported_at", "name", "description", "pages"]
     assert exported["format"] == "tsxk-application-form" and exported["version"] == 1
-    assert exported["name"] == demo_form.DEMO_FORM_TITLE
-    assert exported["description"] == demo_form.DEMO_FORM_DESCRIPTION
-    assert [p["value"]["key"] for p in exported["pages"]] == [p["value"]["key"] for p in demo_form.DEMO_FORM_PAGES]
+    assert exported["name"] == STANDARD["name"]
+    assert exported["description"] == STANDARD["description"]
+    assert [p["value"]["key"] for p in exported["pages"]] == [p["value"]["key"] for p in STANDARD["pages"]]
     assert not any("id" in node for node in walk(exported["pages"]))
     # A table's columns are plain objects, not ListBlock's {"type": "item", ...} wrappers.
     columns = field(exported, 2, 0)["value"]["columns"]
     assert columns[0] == {"label": "姓名", "key": "name", "type": "text", "required": True}
 
 
-def test_the_export_is_the_latest_draft_by_default_and_the_published_content_with_live(demo):
-    demo.title = "改过的名称"
-    demo.save_revision()  # a draft: the row keeps the published content
-    assert transfer.export_schema(demo)["name"] == "改过的名称"
-    assert transfer.export_schema(ApplicationFormSchema.objects.get(pk=demo.pk), live=True)["name"] == (
-        demo_form.DEMO_FORM_TITLE
+def test_the_export_is_the_latest_draft_by_default_and_the_published_content_with_live(standard):
+    standard.title = "改过的名称"
+    standard.save_revision()  # a draft: the row keeps the published content
+    assert transfer.export_schema(standard)["name"] == "改过的名称"
+    assert (
+        transfer.export_schema(ApplicationFormSchema.objects.get(pk=standard.pk), live=True)["name"]
+        == (STANDARD["name"])
     )
 
 
-def test_the_file_name_is_the_titles_pinyin_or_the_id(demo):
-    assert transfer.export_filename(demo) == "te-chong-she-bei-sheng-chan-dan-wei-xu-ke-shen-qing-shu.json"
-    demo.title = "！！"
-    assert transfer.export_filename(demo) == f"application-form-{demo.pk}.json"
+def test_the_file_name_is_the_titles_pinyin_or_the_id(standard):
+    assert transfer.export_filename(standard) == "te-chong-she-bei-sheng-chan-dan-wei-xu-ke-shen-qing-shu.json"
+    standard.title = "！！"
+    assert transfer.export_filename(standard) == f"application-form-{standard.pk}.json"
 
 
 # --- round trip and copies -----------------------------------------------------------------
 
 
-def test_round_trip_of_the_demo_form_gives_the_same_pages_and_once_published_the_same_schema(demo, exported):
+def test_round_trip_of_the_standard_form_gives_the_same_pages_and_once_published_the_same_schema(standard, exported):
     imported = transfer.import_schema(exported)
 
-    assert imported.pk != demo.pk
-    assert imported.title == f"{demo_form.DEMO_FORM_TITLE}（导入）"
-    assert imported.description == demo_form.DEMO_FORM_DESCRIPTION
+    assert imported.pk != standard.pk
+    assert imported.title == f"{STANDARD['name']}（导入）"
+    assert imported.description == STANDARD["description"]
     assert not imported.live and imported.live_revision is None
     assert imported.revisions.count() == 1
     again = transfer.export_schema(imported)
@@ -109,7 +114,7 @@ def test_round_trip_of_the_demo_form_gives_the_same_pages_and_once_published_the
 
     imported.get_latest_revision().publish()
     imported.refresh_from_db()
-    original, copy_ = FormSchemaVersion.objects.freeze(demo), FormSchemaVersion.objects.freeze(imported)
+    original, copy_ = FormSchemaVersion.objects.freeze(standard), FormSchemaVersion.objects.freeze(imported)
     assert copy_.pk != original.pk  # the title is part of the frozen definition
 
     def described(version):
@@ -124,23 +129,23 @@ def test_round_trip_of_the_demo_form_gives_the_same_pages_and_once_published_the
 
     assert described(copy_) == described(original)
     assert list(copy_.parsed.fields_by_key) == [
-        f["value"]["key"] for p in demo_form.DEMO_FORM_PAGES for f in p["value"]["fields"]
+        f["value"]["key"] for p in STANDARD["pages"] for f in p["value"]["fields"]
     ]
 
 
-def test_an_import_on_the_same_site_is_a_copy_with_a_new_name_and_leaves_the_original_alone(demo, exported):
-    before = demo.definition()
+def test_an_import_on_the_same_site_is_a_copy_with_a_new_name_and_leaves_the_original_alone(standard, exported):
+    before = standard.definition()
     first = transfer.import_schema(exported)
     second = transfer.import_schema(exported)
     named = transfer.import_schema(exported, name="  2027 版申请书 ")
     named_again = transfer.import_schema(exported, name="2027 版申请书")
 
-    assert first.title == f"{demo_form.DEMO_FORM_TITLE}（导入）"
-    assert second.title == f"{demo_form.DEMO_FORM_TITLE}（导入 2）"
+    assert first.title == f"{STANDARD['name']}（导入）"
+    assert second.title == f"{STANDARD['name']}（导入 2）"
     assert named.title == "2027 版申请书"
     assert named_again.title == "2027 版申请书（2）"
-    demo.refresh_from_db()
-    assert demo.definition() == before and demo.live
+    standard.refresh_from_db()
+    assert standard.definition() == before and standard.live
     assert ApplicationFormSchema.objects.count() == 5
 
 
@@ -152,13 +157,13 @@ def test_a_long_name_is_shortened_to_fit_with_its_suffix(exported):
     assert first.title.endswith("（导入）") and second.title.endswith("（导入 2）")
 
 
-def test_the_stored_streamfield_json_with_block_ids_imports_too(demo, exported):
+def test_the_stored_streamfield_json_with_block_ids_imports_too(standard, exported):
     # E.g. copied out of the database: ids and ListBlock item wrappers; the copy gets new ids.
-    stored = demo.pages.stream_block.get_prep_value(demo.pages.stream_block.clean(demo.pages))
+    stored = standard.pages.stream_block.get_prep_value(standard.pages.stream_block.clean(standard.pages))
     assert stored[0]["id"] and field({"pages": stored}, 2, 0)["value"]["columns"][0]["type"] == "item"
     imported = transfer.import_schema({**exported, "pages": stored})
     assert transfer.export_schema(imported)["pages"] == exported["pages"]
-    assert imported.pages[0].id != demo.pages[0].id
+    assert imported.pages[0].id != standard.pages[0].id
 
 
 def test_missing_keys_are_filled_from_labels_as_the_editor_would_get_them(exported):
@@ -299,7 +304,7 @@ def test_the_service_refuses_a_user_who_may_not_add_form_schemas(exported):
     assert transfer.import_schema(exported, user=staff("add")).revisions.get().user is not None
 
 
-def test_an_editor_without_add_permission_cannot_import_but_can_export(client, demo, exported):
+def test_an_editor_without_add_permission_cannot_import_but_can_export(client, standard, exported):
     client.force_login(staff("view", "change"))
     response = client.get(reverse(f"{NS}:import"))
     assert response.status_code == 302 and response["Location"] == "/admin/"
@@ -307,21 +312,21 @@ def test_an_editor_without_add_permission_cannot_import_but_can_export(client, d
     response = client.post(reverse(f"{NS}:import"), {"file": upload})
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert ApplicationFormSchema.objects.count() == 1
-    assert client.get(reverse(f"{NS}:export", args=[demo.pk])).status_code == 200
+    assert client.get(reverse(f"{NS}:export", args=[standard.pk])).status_code == 200
     listing = client.get(reverse(f"{NS}:list")).content.decode()
     assert reverse(f"{NS}:import") not in listing
-    assert reverse(f"{NS}:export", args=[demo.pk]) in listing
+    assert reverse(f"{NS}:export", args=[standard.pk]) in listing
 
 
-def test_authority_staff_reach_neither_view(client, demo):
+def test_authority_staff_reach_neither_view(client, standard):
     client.force_login(staff(organisation=OrganisationFactory(provincial_authority=True)))
-    for url in (reverse(f"{NS}:import"), reverse(f"{NS}:export", args=[demo.pk])):
+    for url in (reverse(f"{NS}:import"), reverse(f"{NS}:export", args=[standard.pk])):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == "/admin/", url
 
 
-def test_visitors_and_applicants_are_sent_to_the_admin_login(client, demo):
-    url = reverse(f"{NS}:export", args=[demo.pk])
+def test_visitors_and_applicants_are_sent_to_the_admin_login(client, standard):
+    url = reverse(f"{NS}:export", args=[standard.pk])
     assert client.get(url)["Location"].startswith("/admin/login/")
     client.force_login(UserFactory())
     assert client.get(url)["Location"].startswith("/admin/login/")
@@ -330,9 +335,9 @@ def test_visitors_and_applicants_are_sent_to_the_admin_login(client, demo):
 # --- the admin views --------------------------------------------------------------------------
 
 
-def test_export_downloads_the_json_file(client, demo):
+def test_export_downloads_the_json_file(client, standard):
     client.force_login(staff("view"))
-    response = client.get(reverse(f"{NS}:export", args=[demo.pk]))
+    response = client.get(reverse(f"{NS}:export", args=[standard.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -340,18 +345,18 @@ def test_export_downloads_the_json_file(client, demo):
     )
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     data = json.loads(response.content.decode("utf-8"))
-    assert data["name"] == demo_form.DEMO_FORM_TITLE and data["pages"] == transfer.export_schema(demo)["pages"]
-    assert client.get(reverse(f"{NS}:export", args=[demo.pk + 999])).status_code == 404
-    assert client.post(reverse(f"{NS}:export", args=[demo.pk])).status_code == 405
+    assert data["name"] == STANDARD["name"] and data["pages"] == transfer.export_schema(standard)["pages"]
+    assert client.get(reverse(f"{NS}:export", args=[standard.pk + 999])).status_code == 404
+    assert client.post(reverse(f"{NS}:export", args=[standard.pk])).status_code == 405
 
 
-def test_the_listing_and_the_edit_page_offer_the_buttons(client, demo):
+def test_the_listing_and_the_edit_page_offer_the_buttons(client, standard):
     client.force_login(staff("add", "change", "view"))
     listing = client.get(reverse(f"{NS}:list")).content.decode()
     assert reverse(f"{NS}:import") in listing and "导入表单" in listing
-    assert reverse(f"{NS}:export", args=[demo.pk]) in listing
-    edit = client.get(reverse(f"{NS}:edit", args=[demo.pk])).content.decode()
-    assert reverse(f"{NS}:export", args=[demo.pk]) in edit and "导出 JSON" in edit
+    assert reverse(f"{NS}:export", args=[standard.pk]) in listing
+    edit = client.get(reverse(f"{NS}:edit", args=[standard.pk])).content.decode()
+    assert reverse(f"{NS}:export", args=[standard.pk]) in edit and "导出 JSON" in edit
 
 
 def test_the_import_form_is_a_multipart_upload_without_inline_script(client):
@@ -363,7 +368,7 @@ def test_the_import_form_is_a_multipart_upload_without_inline_script(client):
     assert scan(response).problems == []
 
 
-def test_an_upload_creates_the_draft_and_goes_to_its_edit_page(client, demo, exported):
+def test_an_upload_creates_the_draft_and_goes_to_its_edit_page(client, standard, exported):
     client.force_login(staff("add", "change", "view"))
     upload = SimpleUploadedFile("form.json", transfer.dumps(exported).encode(), content_type="application/json")
     response = client.post(reverse(f"{NS}:import"), {"file": upload, "name": "新申请书"})
@@ -374,7 +379,7 @@ def test_an_upload_creates_the_draft_and_goes_to_its_edit_page(client, demo, exp
     assert "已导入申请书表单“新申请书”。它是草稿，检查无误后请发布。" in page
 
 
-def test_a_bad_upload_shows_the_form_again_with_the_messages(client, demo, exported):
+def test_a_bad_upload_shows_the_form_again_with_the_messages(client, standard, exported):
     client.force_login(staff("add", "change", "view"))
     field(exported, 1, 2)["type"] = "signature"
     upload = SimpleUploadedFile("form.json", transfer.dumps(exported).encode(), content_type="application/json")
@@ -394,24 +399,24 @@ def test_a_bad_upload_shows_the_form_again_with_the_messages(client, demo, expor
 # --- the commands -----------------------------------------------------------------------------
 
 
-def test_the_commands_move_a_form_through_a_file(demo, tmp_path, capsys):
+def test_the_commands_move_a_form_through_a_file(standard, tmp_path, capsys):
     path = tmp_path / "form.json"
-    call_command("export_form_schema", str(demo.pk), "-o", str(path))
+    call_command("export_form_schema", str(standard.pk), "-o", str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["pages"] == transfer.export_schema(demo)["pages"]
+    assert data["pages"] == transfer.export_schema(standard)["pages"]
 
     call_command("import_form_schema", str(path), "--name", "从文件导入")
     imported = ApplicationFormSchema.objects.get(title="从文件导入")
     assert not imported.live and transfer.export_schema(imported)["pages"] == data["pages"]
     assert "已导入申请书表单“从文件导入”" in capsys.readouterr().out
 
-    call_command("export_form_schema", str(demo.pk), "--live")
-    assert json.loads(capsys.readouterr().out)["name"] == demo_form.DEMO_FORM_TITLE
+    call_command("export_form_schema", str(standard.pk), "--live")
+    assert json.loads(capsys.readouterr().out)["name"] == STANDARD["name"]
 
 
-def test_the_commands_report_problems(demo, tmp_path):
+def test_the_commands_report_problems(standard, tmp_path):
     with pytest.raises(CommandError, match="不存在"):
-        call_command("export_form_schema", str(demo.pk + 999))
+        call_command("export_form_schema", str(standard.pk + 999))
     with pytest.raises(CommandError, match="无法读取"):
         call_command("import_form_schema", str(tmp_path / "missing.json"))
     bad = tmp_path / "bad.json"

@@ -45,9 +45,10 @@ class World:
         return None if role == "anonymous" else self.parties.by_role()[role]
 
 
-def _give_editor_the_demo_permissions(editor):
-    """The demo's 内容编辑 (load_demo): form-schema permissions plus Wagtail's Editors and
-    Moderators groups for pages, not only access_admin as make_parties gives."""
+def _give_editor_the_content_editor_permissions(editor):
+    """内容编辑 as setup_portal makes it (accounts/data/staff_groups.json) and the demo editor has it:
+    form-schema permissions plus Wagtail's Editors and Moderators groups for pages, not only
+    access_admin as make_parties gives."""
     group = Group.objects.get(name="内容编辑")
     group.permissions.add(
         *Permission.objects.filter(
@@ -84,7 +85,7 @@ def _png():
 def build_world():
     catalogue = make_catalogue()
     parties = make_parties(catalogue)
-    _give_editor_the_demo_permissions(parties.editor)
+    _give_editor_the_content_editor_permissions(parties.editor)
     home = catalogue["home"]
     guide = home.add_child(instance=GuidePage(title="操作指南", slug="guide", body=[("heading", "注册")]))
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from forms_config.demo_feedback_form import build_demo_feedback_form
 from forms_config.models import FormSchemaVersion
+from forms_config.reference_data import FEEDBACK_FORM, load_form
 from tests.builders import ApplicationFactory, make_catalogue
 from tests.forms_config.test_pdf import FOOTER, PRODUCT, assert_chinese_in_wenquanyi, pdf_pages, pdf_text
 from tests.workflow_builders import application_in, fill_completely, make_parties, refresh, submitted
@@ -229,8 +229,7 @@ def test_denial_decision_gives_the_reasons_and_the_remedies(parties):
 
 
 def feedback_version():
-    schema, missing = build_demo_feedback_form()
-    assert not missing
+    schema, _created = load_form(FEEDBACK_FORM)
     return FormSchemaVersion.objects.freeze(schema)
 
 

@@ -1,6 +1,7 @@
 """`manage.py bench_data`: the data half of `make bench` (issue 6).
 
-1. load_demo (authorities, review bodies, catalogue, forms, staff groups, demo accounts);
+1. load_demo (setup_portal's reference data: authorities, review bodies, catalogue, forms, staff groups;
+   then the demo accounts);
 2. one template application per state through the real services and actions
    (bench.data.templates), with their PDFs, events, notifications and permissions;
 3. applicant organisations in bulk, one officer per authority and per review body (TOTP);
@@ -67,7 +68,7 @@ STATE_MIX = {
 NATIONAL_SHARE = 0.08  # applications for national levels, decided by SAMR
 ACCESS_LOGS_PER_APPLICATION = 0.5  # staff downloads: 50,000 for 100,000 applications
 SUBMITTED_OR_LATER = set(ApplicationState.values) - {ApplicationState.DRAFT}
-# Review bodies by the applicant's province (the four load_demo makes); others share CSEI and
+# Review bodies by the applicant's province (the four of accounts/data/review_bodies.json); others share CSEI and
 # the three provincial institutes.
 REVIEW_BODY_BY_PROVINCE = {"32": 2, "44": 3, "11": 1}
 

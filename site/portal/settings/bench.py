@@ -15,7 +15,7 @@ os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 
 from .production import *  # noqa: E402, F403
 
-INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "bench", "demo"]  # noqa: F405
 MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
 ROOT_URLCONF = "bench.urls"
 

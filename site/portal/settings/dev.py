@@ -5,6 +5,8 @@ from .base import *  # noqa: F403
 
 DEBUG = True
 ALLOWED_HOSTS = ["*"]
+# The demo (`manage.py load_demo`: demo accounts and applications) exists in dev, test and bench settings only.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 
 # Background jobs run in-process, at once, with no broker: `make run` needs no Redis and no
 # worker. A failed delivery is not retried in the request; `manage.py deliver_outbox` retries.

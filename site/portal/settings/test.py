@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "test-secret-key"
 ALLOWED_HOSTS = ["*"]
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (load_demo: dev, test and bench only)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

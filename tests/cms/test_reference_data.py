@@ -1,5 +1,6 @@
-"""`load_demo`'s portal content: the licence catalogue, the demo application form, the operating guide
-and the home page's service entries (cms/demo.py, cms/demo_catalogue.py, forms_config/demo_form.py)."""
+"""`setup_portal`'s portal content: the licence catalogue, the standard application form, the operating
+guide and the home page's service entries (cms/reference_data.py, cms/data/*.json,
+forms_config/reference_data.py, forms_config/data/*.json)."""
 
 import re
 from io import StringIO
@@ -9,10 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Page, Revision
-from wagtailstreamforms.fields import get_fields
 
-from cms import demo
-from cms.demo_catalogue import CATALOGUE
+from cms import reference_data
 from cms.models import (
     Activity,
     ApprovalLevel,
@@ -23,28 +22,31 @@ from cms.models import (
     LicenseItemPage,
     LicenseLevel,
 )
-from forms_config import demo_form
+from forms_config import reference_data as forms_data
 from forms_config.blocks import SchemaPagesBlock
 from forms_config.field_types import PREFILL_CHOICES
 from forms_config.keys import KEY_RE
 from forms_config.models import ApplicationFormSchema, FormSchemaVersion
+from tests.factories import UserFactory
 from workflows import services
 
 User = get_user_model()
+CATALOGUE = reference_data.catalogue_data()["items"]
+FORM = forms_data.form_data(forms_data.APPLICATION_FORM)
 
 
 @pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module (it builds ~70 pages); each test runs in a savepoint inside
-    this transaction, and the whole module's data is rolled back at the end."""
+def portal_db(django_db_setup, django_db_blocker):
+    """The reference data loaded once for the module (it builds ~70 pages); each test runs in a
+    savepoint inside this transaction, and the whole module's data is rolled back at the end."""
     with django_db_blocker.unblock():
         with transaction.atomic():
-            call_command("load_demo", force=True, stdout=StringIO())
+            call_command("setup_portal", stdout=StringIO())
             yield
             transaction.set_rollback(True)
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_db")]
 
 
 def counts():
@@ -67,7 +69,7 @@ def level(slug, code):
 
 
 def the_form():
-    return ApplicationFormSchema.objects.get(title=demo_form.DEMO_FORM_TITLE)
+    return ApplicationFormSchema.objects.get(title=FORM["name"])
 
 
 # ----- idempotence and editors' changes -------------------------------------------------------------
@@ -77,7 +79,7 @@ def test_loading_again_changes_nothing():
     before = counts()
     home = HomePage.objects.get()
     services_before = home.services.get_prep_value()
-    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("setup_portal", stdout=StringIO())
     assert counts() == before
     home.refresh_from_db()
     assert [s["value"]["title"] for s in home.services.get_prep_value()] == [
@@ -94,7 +96,7 @@ def test_an_editors_changes_survive_and_a_deleted_item_comes_back():
     home.services = [{"type": "service", "value": {"title": "编辑设置的事项", "action_label": "在线办理"}}]
     home.save_revision().publish()
 
-    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("setup_portal", stdout=StringIO())
 
     assert item("boiler-manufacture").title == "锅炉制造（编辑修改）"
     assert item("elevator-repair").levels.count() == len(
@@ -117,7 +119,7 @@ def test_catalogue_page_under_the_home_page():
 
 def test_dozens_of_items_covering_every_category():
     items = LicenseItemPage.objects.all()
-    assert 40 <= items.count() <= 70
+    assert items.count() == len(CATALOGUE) == 69
     assert set(items.values_list("category", flat=True)) == set(EquipmentCategory.values)
     activities = set(items.values_list("activity", flat=True))
     assert activities == set(Activity.values)
@@ -208,12 +210,22 @@ def test_catalogue_data_is_consistent(entry):
         covered = [c.strip() for c in lvl.get("covers", "").split(",") if c.strip()]
         assert set(covered) <= set(codes) - {lvl["code"]}, "covers a level the item does not have"
     assert [e["slug"] for e in CATALOGUE].count(entry["slug"]) == 1
+    assert set(entry) <= {
+        "slug", "category", "activity", "item_name", "sub_item", "approval_level", "parameters_note", "levels",
+        "extra_attachments", "note", "basis", "verify",
+    }  # fmt: skip
+    assert "verify" not in entry or "verify" in entry["verify"]
 
 
-# ----- the demo application form ------------------------------------------------------------------------
+def test_the_catalogue_page_speaks_as_a_real_site():
+    intro = LicenseCatalogPage.objects.get().intro
+    assert "TSG 07-2019" in intro and "演示" not in intro
 
 
-def test_demo_form_is_live_and_its_keys_unique():
+# ----- the standard application form ---------------------------------------------------------------------
+
+
+def test_the_form_is_live_and_its_keys_unique():
     form = the_form()
     assert form.live and not form.has_unpublished_changes
     definition = form.definition()
@@ -232,14 +244,14 @@ def test_demo_form_is_live_and_its_keys_unique():
     ]
 
 
-def test_demo_form_lacks_no_field():
-    """Every field of DEMO_FORM_PAGES made it into the saved form (Wagtail drops unknown block types)."""
+def test_the_form_lacks_no_field():
+    """Every field of the data file made it into the saved form (Wagtail drops unknown block types)."""
     saved = {f["value"]["key"] for p in the_form().definition()["pages"] for f in p["fields"]}
-    wanted = {f["value"]["key"] for p in demo_form.DEMO_FORM_PAGES for f in p["value"]["fields"]}
+    wanted = {f["value"]["key"] for p in FORM["pages"] for f in p["value"]["fields"]}
     assert saved == wanted
 
 
-def test_demo_form_passes_the_form_builders_validation():
+def test_the_form_passes_the_form_builders_validation():
     block = SchemaPagesBlock()
     block.clean(block.to_python(the_form().pages.get_prep_value()))
 
@@ -280,7 +292,7 @@ def test_the_renewal_number_is_asked_only_for_a_renewal():
 
 
 def test_an_enterprise_starts_an_application_prefilled_from_its_account():
-    user = User.objects.get(username="demo_enterprise")
+    user = UserFactory()  # an enterprise in Beijing
     application = services.start_application(user, [level("pressure-vessel-manufacture-fixed", "D").pk])
     organisation = user.organisation
     assert application.authority.name == "北京市市场监督管理局"
@@ -294,31 +306,13 @@ def test_an_enterprise_starts_an_application_prefilled_from_its_account():
     assert national.authority.name == "国家市场监督管理总局"
 
 
-def test_a_form_built_before_its_field_types_existed_is_completed_later(monkeypatch):
-    # Out of the loader's way (item pages protect it from deletion): the next build starts afresh.
-    ApplicationFormSchema.objects.filter(pk=the_form().pk).update(title="旧表单")
-    known = get_fields()
-    without_table = {name: cls for name, cls in known.items() if name != "table"}
-    monkeypatch.setattr(demo_form, "get_fields", lambda: without_table)
-    schema, missing = demo_form.build_demo_form()
-    assert missing == ["table"]
-    keys = {f["value"]["key"] for p in schema.definition()["pages"] for f in p["fields"]}
-    assert "technical_staff" not in keys and "org_name" in keys
-
-    monkeypatch.setattr(demo_form, "get_fields", lambda: known)
-    schema, missing = demo_form.build_demo_form()
-    assert missing == []
-    keys = {f["value"]["key"] for p in schema.definition()["pages"] for f in p["fields"]}
-    assert {"technical_staff", "production_equipment"} <= keys
-
-
 def test_a_form_an_editor_has_saved_is_left_alone():
     schema = the_form()
     pages = schema.pages.get_prep_value()
     pages[0]["value"]["title"] = "申请单位情况（编辑修改）"
     schema.pages = pages
-    schema.save_revision(user=User.objects.get(username="editor")).publish()
-    demo_form.build_demo_form()
+    schema.save_revision(user=UserFactory(is_staff=True)).publish()
+    assert forms_data.load_form(forms_data.APPLICATION_FORM) == (schema, False)
     schema.refresh_from_db()
     assert schema.definition()["pages"][0]["title"] == "申请单位情况（编辑修改）"
 
@@ -372,4 +366,4 @@ def test_guidance_names_the_authority():
     mixed = item("pressure-vessel-manufacture-fixed").guidance
     assert "A1、A3、A4、A6级别（参数）由国家市场监督管理总局审批" in mixed
     assert "省级市场监督管理部门审批" in item("piping-installation-public").guidance
-    assert demo.guidance_html(CATALOGUE[0]).count("<p>") == 4
+    assert reference_data.guidance_html(CATALOGUE[0]).count("<p>") == 4

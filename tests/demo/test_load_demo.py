@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: the demo content `make run` loads, safe to run again."""
+"""`manage.py load_demo` (demo/): setup_portal's reference data plus the demo accounts and
+applications `make run` loads, safe to run again."""
 
 from io import StringIO
 
@@ -9,8 +10,6 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from wagtail.models import Page, Site
 
-from accounts.management.commands import load_demo
-from accounts.management.commands.load_demo import DEMO_PASSWORD
 from accounts.models import (
     ApprovalStatus,
     Authority,
@@ -22,8 +21,11 @@ from accounts.models import (
 )
 from accounts.validators import validate_credit_code, validate_id_number, validate_mobile
 from cms.models import HomePage
-from forms_config.demo_feedback_form import DEMO_FEEDBACK_FORM_TITLE
+from demo import accounts as demo_accounts
+from demo import applications as demo_application_module
+from demo.accounts import DEMO_PASSWORD
 from forms_config.models import ApplicationFormSchema, FormSchemaVersion
+from forms_config.reference_data import FEEDBACK_FORM, form_data
 from workflows.actions import available_actions
 from workflows.models import (
     Action,
@@ -45,6 +47,7 @@ STAFF = {
     "bj_staff": ("北京市市场监督管理局", "审批机关工作人员"),
     "csei_staff": ("中国特种设备检测研究院", "鉴定评审机构工作人员"),
 }
+PROVINCE_STAFF = 30  # staff_<region code> for every provincial bureau but Beijing's
 
 
 @pytest.fixture
@@ -91,8 +94,9 @@ def test_review_bodies(demo_output):
         "江苏省特种设备安全监督检验研究院",
         "广东省特种设备检测研究院",
     }
+    # The demo fills in fictitious contacts the production data leaves empty.
     csei = ReviewBody.objects.get(name="中国特种设备检测研究院")
-    assert csei.contact_name and csei.contact_phone
+    assert (csei.contact_name, csei.contact_phone) == ("刘评审", "010-00000000")
     assert not ReviewBody.objects.filter(region__isnull=True).exists()
 
 
@@ -107,7 +111,7 @@ def test_running_twice_changes_nothing(demo_output):
     before = counts()
     call_command("load_demo", force=True, stdout=StringIO())
     assert counts() == before
-    assert User.objects.count() == 8
+    assert User.objects.count() == 8 + PROVINCE_STAFF
     assert Application.objects.count() == 3
 
 
@@ -184,7 +188,7 @@ def test_refuses_to_run_without_debug(settings):
 
 def test_the_feedback_form_is_published_and_set(demo_output):
     form = WorkflowSettings.load().feedback_form
-    assert form is not None and form.title == DEMO_FEEDBACK_FORM_TITLE and form.live
+    assert form is not None and form.title == form_data(FEEDBACK_FORM)["name"] and form.live
     schema = FormSchemaVersion.objects.freeze(form).parsed
     labels = {spec.label for spec in schema.fields_by_key.values()}
     assert {"评审组是否按时到场", "评审人员工作作风", "意见和建议", "填表人", "联系电话"} <= labels
@@ -268,7 +272,7 @@ def test_no_second_set_once_the_enterprise_has_applied(demo_output):
 
 
 def test_a_demo_application_the_catalogue_cannot_carry_is_left_out(monkeypatch):
-    monkeypatch.setattr(load_demo, "DEMO_ACCEPTED_LEVEL", ("no-such-item", "B"))
+    monkeypatch.setattr(demo_application_module, "DEMO_ACCEPTED_LEVEL", ("no-such-item", "B"))
     out = StringIO()
     call_command("load_demo", force=True, stdout=out)
     assert "演示企业的许可申请 2 份" in out.getvalue()
@@ -285,12 +289,43 @@ def test_demo_staff_have_a_confirmed_totp_device_with_the_published_secret(demo_
 
     from accounts.two_factor import policy
 
-    assert load_demo.DEMO_TOTP_SECRET in demo_output and "切勿用于生产环境" in demo_output
-    key = base64.b32decode(load_demo.DEMO_TOTP_SECRET)
+    assert demo_accounts.DEMO_TOTP_SECRET in demo_output and "切勿用于生产环境" in demo_output
+    key = base64.b32decode(demo_accounts.DEMO_TOTP_SECRET)
     for username in [*STAFF, "editor", "admin"]:
         device = policy.confirmed_device(User.objects.get(username=username))
         assert device.bin_key == key, username
         # What an authenticator app shows for the printed secret is accepted.
         assert device.verify_token(f"{totp(key):06d}"), username
     assert not TOTPDevice.objects.filter(user__username__in=APPLICANTS).exists()
-    assert TOTPDevice.objects.count() == len(STAFF) + 2  # the second run added none
+    assert TOTPDevice.objects.count() == len(STAFF) + 2 + PROVINCE_STAFF  # the second run added none
+
+
+def test_every_provincial_bureau_has_a_staff_account(demo_output):
+    for bureau in Authority.objects.filter(authority_level=AuthorityLevel.PROVINCIAL).exclude(region_id="110000"):
+        user = User.objects.get(username=f"staff_{bureau.region_id}")
+        assert user.organisation == bureau and user.is_staff and not user.is_superuser
+        assert user.groups.filter(name="审批机关工作人员").exists()
+        assert log_in(user.username) == user
+    assert User.objects.filter(username__startswith="staff_").count() == PROVINCE_STAFF
+    # Printed in one line, not thirty.
+    assert "其他 30 个省级审批机关各有一个工作人员账号 staff_<行政区划代码>" in demo_output
+    assert "staff_120000（天津市市场监督管理局）" in demo_output
+    assert not [line for line in demo_output.splitlines() if line.startswith("staff_")]
+
+
+def test_load_demo_runs_setup_portal_first(demo_output):
+    assert "参考数据已就绪" in demo_output
+    assert Group.objects.filter(name__in=["审批机关工作人员", "鉴定评审机构工作人员", "内容编辑", "审计"]).count() == 4
+
+
+def test_an_administrators_review_body_contact_is_kept(demo_output):
+    ReviewBody.objects.filter(name="中国特种设备检测研究院").update(contact_name="张主任", contact_phone="010-12345678")
+    call_command("load_demo", force=True, stdout=StringIO())
+    csei = ReviewBody.objects.get(name="中国特种设备检测研究院")
+    assert (csei.contact_name, csei.contact_phone) == ("张主任", "010-12345678")
+
+
+def test_the_demo_app_is_not_in_the_production_settings():
+    from portal.settings import base
+
+    assert "demo" not in base.INSTALLED_APPS
