@@ -232,6 +232,31 @@ BUSINESS_LICENCE_MAX_BYTES = env.get_int("BUSINESS_LICENCE_MAX_MB", 5) * 1024 * 
 
 # SMS verification codes (see accounts/sms/). The backend is pluggable like EMAIL_BACKEND.
 SMS_BACKEND = env.get("SMS_BACKEND", "accounts.sms.backends.console.ConsoleBackend")
+# Real providers (accounts/sms/backends/aliyun.py, tencent.py; docs/operations.md "SMS providers").
+# They send only approved templates: each logical template maps to the provider's own. Secrets
+# come from the environment only; the accounts.E001 check refuses to start with a gap.
+SMS_PROVIDER_CONNECT_TIMEOUT_SECONDS = env.get_int("SMS_PROVIDER_CONNECT_TIMEOUT_SECONDS", 3)
+SMS_PROVIDER_READ_TIMEOUT_SECONDS = env.get_int("SMS_PROVIDER_READ_TIMEOUT_SECONDS", 5)
+SMS_ALIYUN_ACCESS_KEY_ID = env.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_SIGN_NAME = env.get("SMS_ALIYUN_SIGN_NAME", "")
+SMS_ALIYUN_TEMPLATES = {
+    "verification_code": env.get("SMS_ALIYUN_TEMPLATE_VERIFICATION_CODE", ""),
+    "notice": env.get("SMS_ALIYUN_TEMPLATE_NOTICE", ""),
+}
+SMS_ALIYUN_ENDPOINT = env.get("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_ALIYUN_PARAM_MAX_CHARS = env.get_int("SMS_ALIYUN_PARAM_MAX_CHARS", 35)  # per variable; longer ends in …
+SMS_TENCENT_SECRET_ID = env.get("SMS_TENCENT_SECRET_ID", "")
+SMS_TENCENT_SECRET_KEY = env.get("SMS_TENCENT_SECRET_KEY", "")
+SMS_TENCENT_SDK_APP_ID = env.get("SMS_TENCENT_SDK_APP_ID", "")
+SMS_TENCENT_SIGN_NAME = env.get("SMS_TENCENT_SIGN_NAME", "")
+SMS_TENCENT_REGION = env.get("SMS_TENCENT_REGION", "ap-guangzhou")
+SMS_TENCENT_TEMPLATES = {  # Tencent templates are positional: {1}, {2} take the params in this order
+    "verification_code": {"id": env.get("SMS_TENCENT_TEMPLATE_VERIFICATION_CODE", ""), "params": ["code"]},
+    "notice": {"id": env.get("SMS_TENCENT_TEMPLATE_NOTICE", ""), "params": ["reference", "message"]},
+}
+SMS_TENCENT_ENDPOINT = env.get("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
+SMS_TENCENT_PARAM_MAX_CHARS = env.get_int("SMS_TENCENT_PARAM_MAX_CHARS", 0)  # 0: no limit (企业认证 accounts)
 SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_RESEND_INTERVAL_SECONDS = 60
