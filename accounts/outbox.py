@@ -180,16 +180,24 @@ def is_retryable(error):
 
 def describe_error(error):
     """The provider's code and message, for staff; numbers that look like personal data masked."""
-    code = getattr(error, "code", "") or getattr(error, "smtp_code", "")
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        code = ",".join(str(c) for c, _ in error.recipients.values())
-    text = str(error) or type(error).__name__
-    if code:
-        # The SMS backends' messages already name the provider's code (accounts/sms/backends/provider.py).
-        described = text if str(code) in text else f"{code}: {text}"
+        # Not the addresses: the list already shows the (masked) recipient.
+        described = "; ".join(f"{code}: {_text(reply)}" for code, reply in error.recipients.values())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        described = f"{error.smtp_code}: {_text(error.smtp_error)}"
     else:
-        described = f"{type(error).__name__}: {text}"
+        code = getattr(error, "code", "")
+        text = str(error) or type(error).__name__
+        if code:
+            # The SMS backends' messages already name the provider's code (accounts/sms/backends/provider.py).
+            described = text if str(code) in text else f"{code}: {text}"
+        else:
+            described = f"{type(error).__name__}: {text}"
     return redact_text(described)[:500]
+
+
+def _text(reply):
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def sweep_due(now=None, limit=500):

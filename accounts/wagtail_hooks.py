@@ -13,6 +13,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from .models import Authority, Organisation, ReviewBody
+from .outbox_admin import OutboxViewSet  # registers its permission policy on import
 from .viewsets import (
     APPROVE_LOG_ACTION,
     REJECT_LOG_ACTION,
@@ -30,6 +31,12 @@ register_permission_policy(ReviewBody, OrganisationPermissionPolicy(ReviewBody, 
 @hooks.register("register_admin_viewset")
 def register_organisation_viewsets():
     return OrganisationViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    # 发送记录: the outbox's e-mails and SMS, failed ones first, 重新发送 for administrators.
+    return OutboxViewSet()
 
 
 @hooks.register("register_log_actions")

@@ -38,9 +38,13 @@ def mask_email(value):
 
 
 class OutboundMessageQuerySet(models.QuerySet):
-    def about(self, obj):
-        """The rows linked to `obj` (an application, a licence)."""
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    def about(self, *objects):
+        """The rows linked to any of `objects` (an application, its licence); None is skipped."""
+        condition = models.Q(pk__in=[])
+        for obj in objects:
+            if obj is not None:
+                condition |= models.Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        return self.filter(condition)
 
     def due(self, now=None):
         """Pending rows whose next try is due: the sweeper's work (accounts.tasks.deliver_due)."""

@@ -211,6 +211,11 @@ EXPECTED = {
     "audit_transitions:results": Own(NO_ROLE),
     "audit_downloads:index": Own(NO_ROLE),
     "audit_downloads:results": Own(NO_ROLE),
+    # 发送记录 (the outbox) and its 重新发送 (POST): behind accounts.view_/retry_outboundmessage,
+    # which no role here holds (superusers and the groups given them).
+    "outbox:index": Own(NO_ROLE),
+    "outbox:index_results": Own(NO_ROLE),
+    "outbox:retry": Own(NO_ROLE, values=lambda w: {"pk": 1}),
     # 统计分析: every authority (its own jurisdiction; SAMR all); review bodies and editors are
     # refused like the other staff screens (Wagtail's redirect to the dashboard).
     "statistics:index": Own(

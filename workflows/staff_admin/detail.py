@@ -12,6 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from accounts.masking import mask_id_number, mask_mobile, redact_text
+from accounts.models import OutboundMessage
 from forms_config.field_types.formats import IdNumberField, MobileField
 
 from .. import actions, deadlines, printing
@@ -108,6 +109,12 @@ def feedback_pages(feedback):
     return [printing.printed_page(schema, page, data, masked=True) for page in schema.visible_pages(data)]
 
 
+def deliveries(application, license):
+    """通知发送情况: the outbox's e-mails and SMS about the application and its licence (renewal
+    reminders), newest first, recipients masked in the template (OutboundMessage.masked_recipient)."""
+    return list(OutboundMessage.objects.about(application, license).order_by("-created_at", "-pk"))
+
+
 # The staff actions, in the order their buttons appear, and the URL name of each one's view.
 STAFF_ACTIONS = [
     Action.ACCEPT,
@@ -177,6 +184,7 @@ class ApplicationDetailView(StaffApplicationMixin, WagtailAdminTemplateMixin, Te
         report = one_to_one(application, "review_report")
         feedback = one_to_one(application, "review_feedback")
         deadline = deadlines.deadline_of(application)
+        license = one_to_one(application, "license")
         return super().get_context_data(
             application=application,
             items=list(application.items.all()),
@@ -198,8 +206,9 @@ class ApplicationDetailView(StaffApplicationMixin, WagtailAdminTemplateMixin, Te
             report_files=list(report.files.all()) if report else [],
             feedback=feedback,
             feedback_pages=feedback_pages(feedback),
-            license=one_to_one(application, "license"),
+            license=license,
             events=list(application.events.all()),
+            deliveries=deliveries(application, license),
             available_actions=self.available,
             **kwargs,
         )
