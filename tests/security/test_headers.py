@@ -30,6 +30,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "tsxk.example.gov.cn",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "SMS_BACKEND": "accounts.sms.backends.console.ConsoleBackend",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
 }
 
 

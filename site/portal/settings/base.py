@@ -273,31 +273,6 @@ LICENSE_VERIFY_DAILY_LIMIT_PER_IP = env.get_int("LICENSE_VERIFY_DAILY_LIMIT_PER_
 # How many reverse proxies of ours append to X-Forwarded-For; 0 (default) trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
 
-# Retention (PIPL art. 19: no longer than the purpose needs), applied by `manage.py purge_expired`:
-# drafts nobody has saved for this many days are deleted with their files; SMS codes after 2 days.
-# Audit records (transitions, downloads) are never purged: GB/T 22239 asks for at least 6 months.
-DATA_RETENTION = {
-    "DRAFT_RETENTION_DAYS": env.get_int("DRAFT_RETENTION_DAYS", 365),
-    "SMS_CODE_RETENTION_DAYS": 2,
-}
-
-# The CJK TrueType font every PDF embeds (forms_config/pdf.py); empty means the first installed of
-# the usual Debian fonts, WenQuanYi Micro Hei (fonts-wqy-microhei) first.
-PDF_CJK_FONT = env.get("PDF_CJK_FONT", "")
-
-# Application form field types are ours (forms_config/wagtailstreamforms_fields.py): the built-in
-# ones derive a field's name from its label, which breaks stored data when a label is edited.
-WAGTAILSTREAMFORMS_ENABLED_FIELDS = ()
-WAGTAILSTREAMFORMS_ADVANCED_SETTINGS_MODEL = None
-
-WAGTAIL_SITE_NAME = "特种设备行政许可申报系统"
-WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# The public site's address, printed in every licence's QR code (workflows/verification.py).
-PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
-# The key of the licence verification codes; SECRET_KEY when unset. Codes are stored at issue
-# time, so changing it affects only licences issued afterwards.
-LICENSE_VERIFICATION_KEY = env.get("LICENSE_VERIFICATION_KEY", "")
-WAGTAIL_I18N_ENABLED = False
 # Background jobs (Celery, portal/celery.py; docs/operations.md, "Background jobs"). The broker is
 # Redis: CELERY_BROKER_URL, else REDIS_URL outside production (production.py requires the former).
 # dev.py and test.py run tasks eagerly in-process instead, so `make run` needs no broker.
@@ -312,6 +287,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # pending and deliver_due picks it up (accounts/outbox.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")  # when each job last ran
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-messages": {"task": "accounts.tasks.deliver_due", "schedule": 5 * 60},
     "purge-expired": {
@@ -341,6 +317,31 @@ EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
+# Retention (PIPL art. 19: no longer than the purpose needs), applied by `manage.py purge_expired`:
+# drafts nobody has saved for this many days are deleted with their files; SMS codes after 2 days.
+# Audit records (transitions, downloads) are never purged: GB/T 22239 asks for at least 6 months.
+DATA_RETENTION = {
+    "DRAFT_RETENTION_DAYS": env.get_int("DRAFT_RETENTION_DAYS", 365),
+    "SMS_CODE_RETENTION_DAYS": 2,
+}
+
+# The CJK TrueType font every PDF embeds (forms_config/pdf.py); empty means the first installed of
+# the usual Debian fonts, WenQuanYi Micro Hei (fonts-wqy-microhei) first.
+PDF_CJK_FONT = env.get("PDF_CJK_FONT", "")
+
+# Application form field types are ours (forms_config/wagtailstreamforms_fields.py): the built-in
+# ones derive a field's name from its label, which breaks stored data when a label is edited.
+WAGTAILSTREAMFORMS_ENABLED_FIELDS = ()
+WAGTAILSTREAMFORMS_ADVANCED_SETTINGS_MODEL = None
+
+WAGTAIL_SITE_NAME = "特种设备行政许可申报系统"
+WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public site's address, printed in every licence's QR code (workflows/verification.py).
+PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
+# The key of the licence verification codes; SECRET_KEY when unset. Codes are stored at issue
+# time, so changing it affects only licences issued afterwards.
+LICENSE_VERIFICATION_KEY = env.get("LICENSE_VERIFICATION_KEY", "")
+WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The staff user forms (mobile, organisation) come from accounts.viewsets.StaffUserViewSet,
 # chosen by portal.apps.PortalUsersAppConfig: Wagtail 8 ignores the old WAGTAIL_USER_* settings.

@@ -1,0 +1,78 @@
+"""The background jobs' settings (settings/base.py, dev.py, production.py; portal/celery.py): the
+beat schedule names real tasks, dev runs them eagerly without a broker, production refuses to
+start without one."""
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.celery import app
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "tsxk.example.gov.cn",
+    "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+    "SMS_BACKEND": "accounts.sms.backends.console.ConsoleBackend",
+}
+
+
+def test_the_beat_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
+    app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    tasks = {entry["task"] for entry in schedule.values()}
+    assert tasks == {
+        "accounts.tasks.deliver_due",
+        "accounts.tasks.purge_expired",
+        "workflows.tasks.send_license_reminders",
+        "workflows.tasks.sweep_deadlines",
+    }
+    assert tasks <= set(app.tasks)
+    assert schedule["deliver-due-messages"]["schedule"] == 5 * 60
+
+
+def test_the_daily_tasks_run_their_commands(monkeypatch):
+    from accounts import tasks as account_tasks
+    from workflows import tasks as workflow_tasks
+
+    called = []
+    monkeypatch.setattr(account_tasks, "call_command", called.append)
+    monkeypatch.setattr(workflow_tasks, "call_command", called.append)
+    account_tasks.purge_expired()
+    workflow_tasks.send_license_reminders()
+    workflow_tasks.sweep_deadlines()
+    assert called == ["purge_expired", "send_license_reminders", "sweep_deadlines"]
+
+
+def test_dev_runs_tasks_eagerly_without_a_broker():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "PYTHONPATH": f"{ROOT}/site:{ROOT}",
+    }
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["True", "memory://"], result.stderr
+
+
+def test_production_refuses_to_start_without_the_broker(monkeypatch):
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    sys.modules.pop("portal.settings.production", None)
+    with pytest.raises(ImproperlyConfigured, match="CELERY_BROKER_URL"):
+        importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")
+    production = importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+    assert production.CELERY_BROKER_URL == "redis://127.0.0.1:6379/1"
+    assert not getattr(production, "CELERY_TASK_ALWAYS_EAGER", False)
