@@ -200,10 +200,14 @@ def _text(reply):
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
-def sweep_due(now=None, limit=500):
-    """Queue every pending row whose next try is due (the periodic deliver_due task): rows whose
-    task was lost (broker down at commit), retries in eager mode, rows a killed worker held."""
-    pks = list(OutboundMessage.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+def sweep_due(now=None, overdue_by=timedelta(0), limit=500):
+    """Queue every pending row whose next try is due (by more than `overdue_by`): rows whose task
+    was lost (broker down at commit), retries in eager mode, rows a killed worker held. The
+    periodic deliver_due leaves alone rows that have only just come due, whose own task (the first
+    send, the scheduled retry) is about to run, so a healthy queue is not filled with copies."""
+    now = now or timezone.now()
+    due = OutboundMessage.objects.due(now - overdue_by).order_by("next_attempt_at")
+    pks = list(due.values_list("pk", flat=True)[:limit])
     for pk in pks:
         dispatch(pk)
     return len(pks)

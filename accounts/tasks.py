@@ -1,10 +1,15 @@
 """Background jobs of accounts (Celery; portal/celery.py): the outbox's deliveries and the daily
 housekeeping. The work itself lives in accounts/outbox.py and the purge_expired command."""
 
+from datetime import timedelta
+
 from celery import current_app, shared_task
 from django.core.management import call_command
 
 from . import outbox
+
+# A row due for less than this still has its own task on the way (accounts.outbox.sweep_due).
+SWEEP_GRACE = timedelta(minutes=1)
 
 
 @shared_task(ignore_result=True)
@@ -21,8 +26,8 @@ def deliver_message(pk):
 
 @shared_task(ignore_result=True)
 def deliver_due():
-    """Every few minutes (CELERY_BEAT_SCHEDULE): queue the pending rows whose try is due."""
-    return outbox.sweep_due()
+    """Every few minutes (CELERY_BEAT_SCHEDULE): queue the pending rows whose try is overdue."""
+    return outbox.sweep_due(overdue_by=SWEEP_GRACE)
 
 
 @shared_task(ignore_result=True)
