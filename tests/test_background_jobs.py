@@ -27,6 +27,7 @@ from django.db import connection
 from accounts.models import Channel, DeliveryStatus, OutboundMessage
 from tests.builders import make_catalogue
 from tests.conftest import restore_migration_data
+from tests.servers import MailServer, free_port
 from tests.workflow_builders import application_in, make_parties, refresh
 from workflows import actions
 from workflows.models import ApplicationState as S
@@ -60,43 +61,6 @@ def _restore_migration_data(django_db_blocker):
     yield
     if connection.vendor == "postgresql":  # elsewhere the module is skipped: nothing was flushed
         restore_migration_data(django_db_blocker)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class MailServer:
-    """aiosmtpd on a fixed port, started and stopped at will; keeps every message received.
-    While stopped nothing listens on the port, so a connection is refused."""
-
-    def __init__(self, port):
-        self.port = port
-        self.received = []
-        self.controller = None
-
-    def start(self):
-        from aiosmtpd.controller import Controller
-
-        server = self
-
-        class Handler:
-            async def handle_DATA(self, smtp, session, envelope):
-                server.received.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def to(self, address):
-        return [content for recipients, content in self.received if address in recipients]
 
 
 @pytest.fixture

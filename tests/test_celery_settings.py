@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "tsxk.example.gov.cn",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "SMS_BACKEND": "accounts.sms.backends.console.ConsoleBackend",
+    "WAGTAILADMIN_BASE_URL": "https://tsxk.example.gov.cn",
 }
 
 
@@ -76,3 +77,19 @@ def test_production_refuses_to_start_without_the_broker(monkeypatch):
     sys.modules.pop("portal.settings.production", None)
     assert production.CELERY_BROKER_URL == "redis://127.0.0.1:6379/1"
     assert not getattr(production, "CELERY_TASK_ALWAYS_EAGER", False)
+
+
+def test_production_refuses_to_start_without_the_sites_address(monkeypatch):
+    """Links in notices and the licences' QR codes are absolute: a missing address must stop the
+    start, not send every reader to base.py's http://127.0.0.1:8000."""
+    for name, value in {**PRODUCTION_ENV, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("WAGTAILADMIN_BASE_URL", raising=False)
+    sys.modules.pop("portal.settings.production", None)
+    with pytest.raises(ImproperlyConfigured, match="WAGTAILADMIN_BASE_URL"):
+        importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+    monkeypatch.setenv("WAGTAILADMIN_BASE_URL", "https://tsxk.example.gov.cn")
+    production = importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+    assert production.PORTAL_BASE_URL == "https://tsxk.example.gov.cn"

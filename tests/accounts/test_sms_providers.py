@@ -3,10 +3,7 @@ local HTTP server on 127.0.0.1 that records each request and answers as the prov
 
 import json
 import logging
-import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,6 +17,7 @@ from accounts.sms.backends import get_backend, locmem
 from accounts.sms.backends.aliyun import AliyunSmsBackend
 from accounts.sms.backends.base import SmsDeliveryError
 from accounts.sms.backends.tencent import TencentSmsBackend
+from tests.servers import ProviderServer, closed_port_url
 
 MOBILE = "13800138000"
 ALIYUN_KEY_ID = "LTAI-test-key-id"
@@ -29,69 +27,11 @@ TENCENT_SECRET_KEY = "tencent-secret-never-sent-9b2e"
 NOTICE = {"reference": "TS2026-000123", "message": "您的申请已受理"}
 
 
-class ProviderServer:
-    """An HTTP server in a thread: `requests` holds what arrived, `reply` sets the next answers."""
-
-    def __init__(self):
-        self.requests = []
-        self.status, self.body, self.content_type, self.delay = 200, b"{}", "application/json", 0
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                recorder.requests.append(
-                    {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
-                )
-                time.sleep(recorder.delay)
-                try:
-                    self.send_response(recorder.status)
-                    self.send_header("Content-Type", recorder.content_type)
-                    self.send_header("Content-Length", str(len(recorder.body)))
-                    self.end_headers()
-                    self.wfile.write(recorder.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the backend gave up waiting (the timeout tests)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self.thread.start()
-
-    def reply(self, payload, status=200, content_type="application/json"):
-        self.body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        self.status, self.content_type = status, content_type
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    @property
-    def last(self):
-        assert self.requests, "the backend sent nothing"
-        return self.requests[-1]
-
-    def raw(self):
-        """Everything the server received, as one string (to look for what must not be there)."""
-        return "\n".join(r["path"] + repr(r["headers"]) + r["body"].decode("utf-8", "replace") for r in self.requests)
-
-
 @pytest.fixture
 def server():
     running = ProviderServer()
     yield running
     running.close()
-
-
-def closed_port_url():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "SMS_BACKEND": "accounts.sms.backends.console.ConsoleBackend",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+    "WAGTAILADMIN_BASE_URL": "https://xuke.example.gov.cn",
 }
 
 

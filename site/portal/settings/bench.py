@@ -10,6 +10,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-in-production-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("SMS_BACKEND", "accounts.sms.backends.locmem.LocmemBackend")
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 

@@ -32,6 +32,12 @@ X_FRAME_OPTIONS = "DENY"
 CELERY_BROKER_URL = env.require(
     "CELERY_BROKER_URL", "name the Redis broker of the background jobs, e.g. redis://redis:6379/1 (docs/operations.md)."
 )
+# Every link in an e-mail or SMS and the QR code on every licence is absolute: without the site's
+# address they would send readers to http://127.0.0.1:8000 (base.py's laptop default).
+WAGTAILADMIN_BASE_URL = env.require(
+    "WAGTAILADMIN_BASE_URL", "give the site's public address, e.g. https://tsxk.example.gov.cn (links in notices)."
+)
+PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
 SMS_BACKEND = env.require("SMS_BACKEND", "name the dotted path of an SMS provider backend (see docs/operations.md).")
 
 # --- Several machines (docs/operations.md, "Running on several machines"). Each is off unless

@@ -33,7 +33,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The live-server browser tests serve static files from the app folders without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-PAGE_CACHE_SECONDS = 0  # off, so no test sees another test's pages; tests/cms/test_page_cache.py turns it on
 # Celery tasks run in-process (eager); tests/test_background_jobs.py runs a real worker instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+PAGE_CACHE_SECONDS = 0  # off, so no test sees another test's pages; tests/cms/test_page_cache.py turns it on
