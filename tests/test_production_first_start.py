@@ -108,8 +108,8 @@ def site_env(empty_database, outside_world, tmp_path):
         "DJANGO_SUPERUSER_EMAIL": "admin@zj-bureau.example.cn",
         "PROOF_SMS_LOG": str(tmp_path / "sms.jsonl"),
     }
-    for name in ("DJANGO_DEBUG", "DEBUG"):
-        env.pop(name, None)
+    # Set by the browser suite's conftest when it shares this pytest worker; never in a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     yield env
     import redis
 
