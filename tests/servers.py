@@ -1,12 +1,18 @@
 """Stand-ins for the outside world on 127.0.0.1, shared by the tests that talk to it: an SMS
 provider's HTTP API (tests/accounts/test_sms_providers.py, the production proof) and an SMTP server
-(the real-worker tests). Each records what it received."""
+(the real-worker tests), each recording what it received; and a real Celery worker process."""
 
+import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 def free_port():
@@ -112,3 +118,37 @@ class MailServer:
 
     def to(self, address):
         return [content for recipients, content in self.received if address in recipients]
+
+
+@contextlib.contextmanager
+def celery_worker(env, queue, cwd):
+    """`celery -A portal worker` in a process of its own with `env` (its settings, database and
+    broker), reading only `queue`; stopped on leaving. Its log is printed then, which pytest shows
+    when the test failed."""
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-l", "info"]
+    command += ["-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        print(Path(log.name).read_text()[-4000:])
+        os.unlink(log.name)
+
+
+def wait_for(condition, what, worker, seconds=60):
+    """Poll `condition` until it holds; fail after `seconds` or as soon as the worker has died."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        assert worker.poll() is None, "the worker stopped"
+        time.sleep(0.2)
+    raise AssertionError(f"waited {seconds} s for: {what}")

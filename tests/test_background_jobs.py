@@ -14,9 +14,6 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/helper_b pytest tests/test_backg
 
 import os
 import socket
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -27,7 +24,7 @@ from django.db import connection
 from accounts.models import Channel, DeliveryStatus, OutboundMessage
 from tests.builders import make_catalogue
 from tests.conftest import restore_migration_data
-from tests.servers import MailServer, free_port
+from tests.servers import MailServer, celery_worker, free_port, wait_for
 from tests.workflow_builders import application_in, make_parties, refresh
 from workflows import actions
 from workflows.models import ApplicationState as S
@@ -35,7 +32,6 @@ from workflows.models import ApplicationState as S
 REPO = Path(__file__).resolve().parents[1]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = int(os.environ.get("BACKGROUND_TEST_REDIS_DB", "6"))
-WAIT_SECONDS = 60
 
 
 def redis_is_up():
@@ -111,32 +107,8 @@ def worker(broker, mail_server):
         "EMAIL_PORT": str(mail_server.port),
         "PYTHONPATH": os.pathsep.join([str(REPO / "site"), str(REPO)]),
     }
-    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo"]
-    command += ["-Q", broker["queue"], "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
+    with celery_worker(env, broker["queue"], REPO) as process:
         yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        print(Path(log.name).read_text()[-4000:])  # shown by pytest when the test failed
-        os.unlink(log.name)
-
-
-def wait_for(condition, what, worker):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        assert worker.poll() is None, "the worker stopped"
-        time.sleep(0.2)
-    raise AssertionError(f"waited {WAIT_SECONDS} s for: {what}")
 
 
 @pytest.fixture

@@ -64,32 +64,31 @@ def test_dev_runs_tasks_eagerly_without_a_broker():
     assert result.stdout.split() == ["True", "memory://"], result.stderr
 
 
-def test_production_refuses_to_start_without_the_broker(monkeypatch):
-    for name, value in PRODUCTION_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+def production_settings():
     sys.modules.pop("portal.settings.production", None)
-    with pytest.raises(ImproperlyConfigured, match="CELERY_BROKER_URL"):
-        importlib.import_module("portal.settings.production")
-    sys.modules.pop("portal.settings.production", None)
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")
-    production = importlib.import_module("portal.settings.production")
-    sys.modules.pop("portal.settings.production", None)
-    assert production.CELERY_BROKER_URL == "redis://127.0.0.1:6379/1"
+    try:
+        return importlib.import_module("portal.settings.production")
+    finally:
+        sys.modules.pop("portal.settings.production", None)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "setting"),
+    [
+        # No broker: every notice would wait forever.
+        ("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1", "CELERY_BROKER_URL"),
+        # Links in notices and the licences' QR codes are absolute: without the site's address
+        # every reader would be sent to base.py's http://127.0.0.1:8000.
+        ("WAGTAILADMIN_BASE_URL", "https://tsxk.example.gov.cn", "PORTAL_BASE_URL"),
+    ],
+)
+def test_production_refuses_to_start_without(monkeypatch, variable, value, setting):
+    for name, default in {**PRODUCTION_ENV, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1"}.items():
+        monkeypatch.setenv(name, default)
+    monkeypatch.delenv(variable)
+    with pytest.raises(ImproperlyConfigured, match=variable):
+        production_settings()
+    monkeypatch.setenv(variable, value)
+    production = production_settings()
+    assert getattr(production, setting) == value
     assert not getattr(production, "CELERY_TASK_ALWAYS_EAGER", False)
-
-
-def test_production_refuses_to_start_without_the_sites_address(monkeypatch):
-    """Links in notices and the licences' QR codes are absolute: a missing address must stop the
-    start, not send every reader to base.py's http://127.0.0.1:8000."""
-    for name, value in {**PRODUCTION_ENV, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("WAGTAILADMIN_BASE_URL", raising=False)
-    sys.modules.pop("portal.settings.production", None)
-    with pytest.raises(ImproperlyConfigured, match="WAGTAILADMIN_BASE_URL"):
-        importlib.import_module("portal.settings.production")
-    sys.modules.pop("portal.settings.production", None)
-    monkeypatch.setenv("WAGTAILADMIN_BASE_URL", "https://tsxk.example.gov.cn")
-    production = importlib.import_module("portal.settings.production")
-    sys.modules.pop("portal.settings.production", None)
-    assert production.PORTAL_BASE_URL == "https://tsxk.example.gov.cn"

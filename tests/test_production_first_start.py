@@ -17,7 +17,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -27,7 +26,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.servers import MailServer, ProviderServer
+from tests.servers import MailServer, ProviderServer, celery_worker, wait_for
 from tests.test_background_jobs import redis_is_up
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,32 +125,8 @@ def manage(env, *args):
 
 @pytest.fixture
 def worker(site_env):
-    log = tempfile.NamedTemporaryFile(prefix="proof-worker-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-l", "info"]
-    command += ["-Q", site_env["CELERY_QUEUE"], "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    process = subprocess.Popen(command, cwd=REPO, env=site_env, stdout=log, stderr=subprocess.STDOUT)
-    try:
+    with celery_worker(site_env, site_env["CELERY_QUEUE"], REPO) as process:
         yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        print(Path(log.name).read_text()[-4000:])  # shown by pytest when the test failed
-        os.unlink(log.name)
-
-
-def wait_for(condition, what, worker):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        assert worker.poll() is None, "the worker stopped"
-        time.sleep(0.2)
-    raise AssertionError(f"waited {WAIT_SECONDS} s for: {what}")
 
 
 def notices_to(sms, mobile):
@@ -204,8 +179,8 @@ def test_a_new_bureau_serves_from_the_first_start(site_env, empty_database, outs
 
     # The worker delivers what the 补正 action put in the outbox: the SMS through the provider's API
     # and the e-mail through SMTP, each once.
-    wait_for(lambda: notices_to(sms, result["mobile"]), "the 补正 SMS at the provider", worker)
-    wait_for(lambda: mail.to(result["email"]), "the 补正 e-mail at the SMTP server", worker)
+    wait_for(lambda: notices_to(sms, result["mobile"]), "the 补正 SMS at the provider", worker, WAIT_SECONDS)
+    wait_for(lambda: mail.to(result["email"]), "the 补正 e-mail at the SMTP server", worker, WAIT_SECONDS)
     time.sleep(2)  # a second delivery, if any, would have come by now
     [notice] = notices_to(sms, result["mobile"])
     assert notice["reference"] == result["reference"] and "补正" in notice["message"]

@@ -7,29 +7,18 @@ Safe to run more than once a day, or on two machines at once (workflows.deadline
 DeadlineLapse per application, clock and due date).
 """
 
-import datetime
-
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext
 
 from workflows.deadline_sweep import sweep
+from workflows.management.daily import DailyCommand
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = "Record the statutory time limits that ran out (期限届满) and tell the staff concerned."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--date", help="the day to act as (YYYY-MM-DD), default today")
-
-    def handle(self, *args, date=None, **options):
-        today = None
-        if date:
-            try:
-                today = datetime.date.fromisoformat(date)
-            except ValueError as exc:
-                raise CommandError(f"--date {date!r}: expected YYYY-MM-DD") from exc
+    def run(self, today):
         recorded = sweep(today)
         with translation.override(settings.LANGUAGE_CODE):
             self.stdout.write(gettext("新记录期限届满 %(count)d 件。") % {"count": recorded})
