@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page, Site
 
 from accounts.models import Authority, AuthorityLevel, Organisation, Region, ReviewBody
@@ -76,7 +77,7 @@ def test_the_staff_groups_and_their_permissions(first_output):
         return {f"{p.content_type.app_label}.{p.codename}" for p in groups[name].permissions.all()}
 
     assert permissions("审批机关工作人员") == permissions("鉴定评审机构工作人员") == {"wagtailadmin.access_admin"}
-    assert permissions("审计") == {"wagtailadmin.access_admin", "workflows.view_audit"}
+    assert permissions("审计") == {"wagtailadmin.access_admin", "workflows.view_audit", "accounts.view_outboundmessage"}
     assert {
         "wagtailadmin.access_admin",
         "forms_config.add_applicationformschema",
@@ -99,6 +100,10 @@ def test_an_auditor_in_the_group_sees_the_audit_reports(first_output, client):
     auditor = User.objects.get(pk=auditor.pk)
     assert auditor.has_perm("workflows.view_audit") and auditor.has_perm("wagtailadmin.access_admin")
     assert not auditor.has_perm("workflows.process_application")
+    # 发送记录 (who was told what, when) is part of the trail; retrying a delivery is not an auditor's job.
+    assert auditor.has_perm("accounts.view_outboundmessage") and not auditor.has_perm("accounts.retry_outboundmessage")
+    client.force_login(auditor)
+    assert client.get(reverse("outbox:index")).status_code == 200
 
 
 def test_the_summary_says_what_was_created_and_what_to_check(first_output):
