@@ -20,6 +20,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from accounts.models import Organisation, OrganisationKind
+from accounts.spreadsheets import SafeSpreadsheetExportMixin
 
 from .models import AccessKind, AccessLog, Action, ApplicationEvent
 from .models.audit import DOWNLOAD_HEADINGS, TRANSITION_HEADINGS, download_row, transition_row
@@ -36,8 +37,9 @@ class AuditMenuItem(MenuItem):
         return may_view_audit(request.user)
 
 
-class AuditReportView(ReportView):
-    """Rows as the auditor's export has them (workflows.models.audit); nothing here writes."""
+class AuditReportView(SafeSpreadsheetExportMixin, ReportView):
+    """Rows as the auditor's export has them (workflows.models.audit); nothing here writes. Reasons
+    and names typed by applicants are exported as text, never as formulas (accounts/spreadsheets.py)."""
 
     header_icon = "history"
     row_function = None

@@ -23,6 +23,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from accounts.spreadsheets import neutralise_row
+
 from . import statistics, statistics_charts, working_days
 from .staff_admin.access import is_authority_staff, sees_every_authority
 
@@ -159,7 +161,7 @@ class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headings)
-        writer.writerows(rows)
+        writer.writerows(neutralise_row(row) for row in rows)
         # With a byte-order mark, Excel opens the Chinese headings as UTF-8.
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.filename(table + ".csv")}"'
@@ -178,7 +180,7 @@ class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
             (gettext("生成时间"), f"{timezone.localtime():%Y-%m-%d %H:%M}"),
             (gettext("说明"), gettext("按办理记录统计，各环节用时按工作日计算，超期按当日统计。")),
         ):
-            about.append(row)
+            about.append(neutralise_row(row))
         for name, build in statistics.TABLES.items():
             sheet = workbook.create_sheet(str(SHEET_TITLES[name]))
             headings, rows = build(self.result)
@@ -186,7 +188,7 @@ class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for row in rows:
-                sheet.append(row)
+                sheet.append(neutralise_row(row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 
 from accounts.models import ReviewBody
+from accounts.spreadsheets import SafeSpreadsheetExportMixin
 from portal.replica import replica_alias
 
 from .. import deadlines
@@ -111,10 +112,11 @@ EXPORT_COLUMNS = OrderedDict(
 NULLABLE_ORDERINGS = {"due_on", "submitted_at", "review_body__name"}
 
 
-class RegisterIndexView(generic.IndexView):
+class RegisterIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     """A read-only register: rows link to their own page, nothing to edit, copy or delete; the
     CSV/XLSX export (possibly every row of the country, read once) comes from the replica when
-    there is one (portal/replica.py) with the columns of `export_columns`."""
+    there is one (portal/replica.py) with the columns of `export_columns`, every cell through
+    accounts/spreadsheets.py (no formula from an enterprise's name)."""
 
     export_columns = OrderedDict()
 

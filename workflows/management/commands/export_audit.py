@@ -16,6 +16,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.spreadsheets import neutralise_row
 from portal.replica import replica_alias
 from workflows.models import AccessLog, ApplicationEvent
 from workflows.models.audit import DOWNLOAD_HEADINGS, TRANSITION_HEADINGS, download_row, transition_row
@@ -81,4 +82,5 @@ class Command(BaseCommand):
             out.write("\ufeff")
         writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # Reasons and names typed by applicants are text, never formulas (accounts/spreadsheets.py).
+        writer.writerows(neutralise_row(row) for row in rows)
