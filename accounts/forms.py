@@ -4,6 +4,7 @@ Every rule raises its Chinese message on its own field. Uniqueness is checked he
 message and again by the database's unique constraints in the service.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -357,9 +358,16 @@ class LoginForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
-        if username and password:
-            # Django's backend refuses inactive users with the generic message; an institution
-            # waiting for approval must be told why instead.
+        # Django's backend refuses inactive users with the generic message; an institution
+        # waiting for approval must be told why instead. That answer proves the password right, so
+        # it is given only while django-axes has not locked the pair: a locked pair goes on to
+        # super().clean(), whose AxesStandaloneBackend refuses it with the lockout page.
+        if (
+            username
+            and password
+            and self.request is not None
+            and AxesProxyHandler.is_allowed(self.request, {"username": username})
+        ):
             user = User.objects.filter(username=username, is_active=False).select_related("organisation").first()
             if user and user.check_password(password) and user.organisation:
                 status = user.organisation.approval_status

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import SmsCode
 from tests.accounts.helpers import sms_code_for
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -176,3 +176,27 @@ def test_provider_failure_is_reported_as_unavailable(client, settings):
     settings.SMS_BACKEND = "tests.accounts.test_sms.FailingBackend"
     response = client.post(reverse("accounts:send_sms_code"), {"mobile": "13900000004", "purpose": "register"})
     assert response.status_code == 503 and "短信发送失败" in response.json()["message"]
+
+
+def test_a_locked_pending_institution_gets_the_lockout_page_not_its_status(client, settings):
+    """The 正在审核中 answer proves the password right: once the pair is locked, it must not be given."""
+    organisation = OrganisationFactory(pending_institution=True)
+    UserFactory(username="jigou0001", organisation=organisation, is_active=False)
+    right = {"username": "jigou0001", "password": DEFAULT_PASSWORD}
+    assert "正在审核中" in client.post(LOGIN, right).content.decode()  # not locked: told why
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "jigou0001", "password": "wrong-Pass1!"})
+    response = client.post(LOGIN, right)
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "已暂时锁定" in html and "正在审核中" not in html
+
+
+def test_a_wrong_password_of_a_pending_institution_is_counted_and_gets_the_plain_answer(client, settings):
+    organisation = OrganisationFactory(pending_institution=True)
+    UserFactory(username="jigou0001", organisation=organisation, is_active=False)
+    html = client.post(LOGIN, {"username": "jigou0001", "password": "wrong-Pass1!"}).content.decode()
+    assert "用户名或密码不正确" in html and "正在审核中" not in html
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(LOGIN, {"username": "jigou0001", "password": "wrong-Pass1!"})
+    assert client.post(LOGIN, {"username": "jigou0001", "password": DEFAULT_PASSWORD}).status_code == 429
