@@ -14,7 +14,20 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger(__name__)
 
 
+class LookupLimited(exceptions.Throttled):
+    """许可证核验 over the allowance shared with the public page (workflows.verification
+    .check_lookup_allowed): a 429 with Retry-After and that page's own explanation."""
+
+    default_code = "lookup_limited"
+
+    def __init__(self, refused):
+        super().__init__(wait=refused.retry_after)
+        self.message = refused.message
+
+
 def _message(exc):
+    if isinstance(exc, LookupLimited):
+        return exc.message
     if isinstance(exc, exceptions.NotAuthenticated):
         return _("未提供接口令牌：请在请求头中以 Authorization: Bearer <令牌> 提供本单位的接口令牌。")
     if isinstance(exc, exceptions.Throttled):

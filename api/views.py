@@ -3,7 +3,8 @@
 - GET applications/ and applications/<reference>/ (scope applications:read): the token's
   organisation's own submitted applications; anyone else's reference is a 404.
 - GET licences/verify/?number=…|credit_code=… (scope licences:verify): the public record of the
-  licence, the same as the public verification page (workflows.verification).
+  licence, the same as the public verification page (workflows.verification), counted against the
+  same allowance per client IP and per organisation as that page (check_lookup_allowed).
 - GET schema/: the OpenAPI 3 schema (drf-spectacular), anonymous.
 """
 
@@ -19,7 +20,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.verification import find_licences, public_record
+from accounts.ratelimit import client_ip
+from workflows.verification import check_lookup_allowed, find_licences, public_record
 
 from . import exceptions, services
 from .authentication import ApiTokenAuthentication
@@ -125,6 +127,10 @@ class LicenceVerifyView(ApiViewMixin, APIView):
     def get(self, request):
         query = LicenceVerifyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        # Per token (the DRF throttle) is not enough: a new token would start afresh.
+        refused = check_lookup_allowed(client_ip(request), request.auth.organisation)
+        if refused is not None:
+            raise exceptions.LookupLimited(refused)
         licences = find_licences(**query.validated_data)
         records = [public_record(licence) for licence in licences]
         return Response(LicenceVerifyResultSerializer({"count": len(records), "results": records}).data)

@@ -7,9 +7,10 @@ content: a PDF whose text was altered either carries a code for another content 
 forger could not compute without the key. The code is stored at issue time, so rotating the key
 later changes nothing already issued.
 
-Also here: what the page looks up and may show (`lookup`, `public_record`: nothing personal), and
-what the licence PDF prints to send its reader there (`license_document_context`: the page's URL
-for the number and a QR code of it).
+Also here: what the page looks up and may show (`lookup`, `public_record`: nothing personal), how
+often anyone may look up (`check_lookup_allowed`, for the page and the API alike), and what the
+licence PDF prints to send its reader there (`license_document_context`: the page's URL for the
+number and a QR code of it).
 """
 
 import base64
@@ -19,13 +20,17 @@ import io
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import qrcode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from qrcode.image.pil import PilImage
+
+from accounts import ratelimit
 
 
 def _key():
@@ -199,3 +204,63 @@ def lookup(number="", credit_code="", code=""):
         record["code_matches"] = bool(normalise_code(code)) and codes_match(license, code)
         records.append(record)
     return records
+
+
+# --- how often: one allowance for 许可证查询 and the API's licences/verify/ -------------------------
+# Per client IP and per organisation (an API token's, or a logged-in visitor's), counted in
+# accounts.ratelimit whichever door the lookup came through: a fresh API token belongs to the same
+# organisation and the page and the API share the address's counters, so neither resets anything.
+IP_SCOPE = "license_verify"
+ORGANISATION_SCOPE = "license_verify_org"
+
+
+def ip_limits():
+    return [
+        (ratelimit.HOUR, settings.LICENSE_VERIFY_HOURLY_LIMIT_PER_IP),
+        (ratelimit.DAY, settings.LICENSE_VERIFY_DAILY_LIMIT_PER_IP),
+    ]
+
+
+def organisation_limits():
+    return [
+        (ratelimit.HOUR, settings.LICENSE_VERIFY_HOURLY_LIMIT_PER_ORGANISATION),
+        (ratelimit.DAY, settings.LICENSE_VERIFY_DAILY_LIMIT_PER_ORGANISATION),
+    ]
+
+
+@dataclass(frozen=True)
+class LookupRefused:
+    """A lookup over the allowance: which window (ratelimit.Exceeded) and whose (address or unit)."""
+
+    exceeded: ratelimit.Exceeded
+    by_organisation: bool
+
+    @property
+    def retry_after(self):
+        return self.exceeded.retry_after
+
+    @property
+    def message(self):
+        minutes = {"minutes": max(1, -(-self.exceeded.retry_after // 60))}
+        if self.by_organisation:
+            if self.exceeded.period == ratelimit.DAY:
+                return gettext("本单位今日查询许可证次数已达上限，请明天再试。")
+            return gettext("本单位查询许可证过于频繁，请%(minutes)d分钟后再试。") % minutes
+        if self.exceeded.period == ratelimit.DAY:
+            return gettext("您所在网络今日查询许可证次数已达上限，请明天再试。")
+        return gettext("您所在网络查询许可证过于频繁，请%(minutes)d分钟后再试。") % minutes
+
+
+def check_lookup_allowed(ip, organisation=None, now=None):
+    """Count one lookup against the address and, when known, the organisation; None when it may
+    go ahead, else a LookupRefused (the longer wait when both are used up). Call it only for a
+    query that will be answered: input refused as malformed reads nothing and costs nothing."""
+    refusals = []
+    exceeded = ratelimit.hit(IP_SCOPE, ip, ip_limits(), now)
+    if exceeded is not None:
+        refusals.append(LookupRefused(exceeded, by_organisation=False))
+    if organisation is not None:
+        exceeded = ratelimit.hit(ORGANISATION_SCOPE, f"organisation:{organisation.pk}", organisation_limits(), now)
+        if exceeded is not None:
+            refusals.append(LookupRefused(exceeded, by_organisation=True))
+    return max(refusals, key=lambda refused: refused.retry_after, default=None)

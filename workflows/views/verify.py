@@ -6,17 +6,15 @@ valid, expired or replaced, shows what it covers as the register holds it and wh
 matches. The QR code on every licence PDF opens this page with the number filled in.
 
 No login and nothing personal: `verification.public_record` is all that is shown. Lookups are
-counted per client IP (accounts.ratelimit, the same counters as SMS and registration), so the
-register cannot be walked by trying credit codes one after another; a form that does not validate
-costs nothing, as it reads nothing.
+counted per client IP, and per organisation for a logged-in visitor, with the API's licence lookups
+(`verification.check_lookup_allowed`), so the register cannot be walked by trying credit codes one
+after another through either door; a form that does not validate costs nothing, as it reads nothing.
 """
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -24,22 +22,6 @@ from accounts import ratelimit
 from accounts.validators import validate_credit_code
 
 from .. import verification
-
-SCOPE = "license_verify"
-
-
-def limits():
-    return [
-        (ratelimit.HOUR, settings.LICENSE_VERIFY_HOURLY_LIMIT_PER_IP),
-        (ratelimit.DAY, settings.LICENSE_VERIFY_DAILY_LIMIT_PER_IP),
-    ]
-
-
-def limit_message(exceeded):
-    if exceeded.period == ratelimit.DAY:
-        return gettext("您所在网络今日查询许可证次数已达上限，请明天再试。")
-    minutes = max(1, -(-exceeded.retry_after // 60))
-    return gettext("您所在网络查询许可证过于频繁，请%(minutes)d分钟后再试。") % {"minutes": minutes}
 
 
 class VerifyForm(forms.Form):
@@ -104,12 +86,12 @@ def verify_license(request):
     form = VerifyForm(request.GET if sent else None)
     context = {"form": form, "asked": False}
     if form.is_bound and form.is_valid():
-        ip = ratelimit.client_ip(request)
-        exceeded = ratelimit.hit(SCOPE, ip, limits())
-        if exceeded is not None:
-            context["refused"] = limit_message(exceeded)
+        organisation = request.user.organisation if request.user.is_authenticated else None
+        refused = verification.check_lookup_allowed(ratelimit.client_ip(request), organisation)
+        if refused is not None:
+            context["refused"] = refused.message
             response = render(request, "workflows/verify.html", context, status=429)
-            response["Retry-After"] = str(exceeded.retry_after)
+            response["Retry-After"] = str(refused.retry_after)
             patch_cache_control(response, private=True, no_store=True)
             return response
         data = form.cleaned_data

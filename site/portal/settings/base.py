@@ -270,6 +270,10 @@ REGISTRATION_DAILY_LIMIT_PER_IP = env.get_int("REGISTRATION_DAILY_LIMIT_PER_IP",
 # 许可证查询 (workflows/views/verify.py): lookups per hour / per day, so credit codes cannot be walked.
 LICENSE_VERIFY_HOURLY_LIMIT_PER_IP = env.get_int("LICENSE_VERIFY_HOURLY_LIMIT_PER_IP", 60)
 LICENSE_VERIFY_DAILY_LIMIT_PER_IP = env.get_int("LICENSE_VERIFY_DAILY_LIMIT_PER_IP", 300)
+# ... and per organisation (an API token's, a logged-in visitor's), the page and the API together
+# (workflows/verification.py check_lookup_allowed): a new token brings no fresh allowance.
+LICENSE_VERIFY_HOURLY_LIMIT_PER_ORGANISATION = env.get_int("LICENSE_VERIFY_HOURLY_LIMIT_PER_ORGANISATION", 60)
+LICENSE_VERIFY_DAILY_LIMIT_PER_ORGANISATION = env.get_int("LICENSE_VERIFY_DAILY_LIMIT_PER_ORGANISATION", 300)
 # How many reverse proxies of ours append to X-Forwarded-For; 0 (default) trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
 
