@@ -161,7 +161,7 @@ class OutboxViewSet(ModelViewSet):
     def list_display(self):
         return [
             DateColumn("created_at", label=_("创建时间"), sort_key="created_at"),
-            Column("channel", label=_("渠道"), accessor="get_channel_display"),
+            Column("channel", label=_("渠道"), accessor="get_channel_display", classname="nowrap"),
             Column("recipient", label=_("收件人"), accessor="masked_recipient"),
             Column("about", label=_("关于"), accessor=about_text),
             Column("subject", label=_("主题"), accessor=summary),
