@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与单位")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the SMS provider check)
+        from . import (
+            checks,  # noqa: F401  (registers the SMS provider check)
+            login_limits,  # noqa: F401  (counts failed logins per client IP)
+        )

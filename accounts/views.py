@@ -24,6 +24,7 @@ from .forms import (
     PasswordResetBySmsForm,
     SmsRequestForm,
 )
+from .login_limits import LoginFailureLimitMixin
 from .models import OrganisationKind, Region
 from .sms import SmsError
 
@@ -104,7 +105,7 @@ class RegisterDoneView(TemplateView):
         return super().get_context_data(pending=kind == OrganisationKind.INSTITUTION, **kwargs)
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(LoginFailureLimitMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.admin_login import AdminLoginView, AdminLogoutView
 from workflows.views.verify import verify_license
 
 urlpatterns = [
@@ -14,6 +15,10 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Before the admin's own URLs: the staff second factor (TOTP) pages.
     path("admin/2fa/", include("accounts.two_factor.urls")),
+    # Before the admin's own URLs too, under Wagtail's names: its login with the per-IP failure
+    # limit, its logout by POST only (accounts/admin_login.py).
+    path("admin/login/", AdminLoginView.as_view(), name="wagtailadmin_login"),
+    path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     # 我的办事 → 接口令牌 (api/portal_views.py), and the JSON API itself (JSON answers only, also for 404).
     path("accounts/api-token/", include("api.portal_urls")),

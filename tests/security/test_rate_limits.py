@@ -256,3 +256,60 @@ def test_redis_increments_are_atomic_under_concurrency(redis_cache):
         results = list(pool.map(one, range(80)))
     assert sum(1 for r in results if r is None) == 50  # exactly the limit passes, never more
     assert cache.get(ratelimit.counter_key("sms", "203.0.113.8", ratelimit.HOUR)) == 80
+
+
+# --- password spraying: failed logins per IP, across usernames ---
+
+
+def spray(client, url, count, ip="203.0.113.7", start=0):
+    """One password tried on `count` different usernames (none of them locked by django-axes)."""
+    for n in range(start, start + count):
+        client.post(url, {"username": f"qiye{n:04d}", "password": "Spring2026!"}, REMOTE_ADDR=ip)
+
+
+@override_settings(LOGIN_FAILURE_HOURLY_LIMIT_PER_IP=4, LOGIN_FAILURE_DAILY_LIMIT_PER_IP=100)
+def test_password_spraying_from_one_address_is_refused_before_any_password_is_checked(client):
+    UserFactory(username="qiye0100")
+    spray(client, LOGIN, 4)
+    # The right password of a fifth user: refused without being checked, so it proves nothing.
+    response = client.post(LOGIN, {"username": "qiye0100", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "您所在网络登录失败次数过多，请" in html and "分钟后再试" in html
+    assert 'value="qiye0100"' in html
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected.
+    other = client.post(LOGIN, {"username": "qiye0100", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 302
+
+
+@override_settings(LOGIN_FAILURE_HOURLY_LIMIT_PER_IP=100, LOGIN_FAILURE_DAILY_LIMIT_PER_IP=3)
+def test_failed_logins_per_ip_per_day_and_on_the_admin_login_page_too(client):
+    admin_login = reverse("wagtailadmin_login")
+    spray(client, admin_login, 2)
+    spray(client, LOGIN, 1, start=2)  # both pages count against the same address
+    UserFactory(username="staff01", is_staff=True, is_superuser=True, organisation=None)
+    response = client.post(admin_login, {"username": "staff01", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429
+    assert "您所在网络今日登录失败次数已达上限，请明天再试。" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(LOGIN_FAILURE_HOURLY_LIMIT_PER_IP=3, LOGIN_FAILURE_DAILY_LIMIT_PER_IP=100)
+def test_successful_logins_are_not_counted_against_the_address(client):
+    UserFactory(username="qiye0100")
+    for _ in range(5):
+        client.post(LOGIN, {"username": "qiye0100", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="203.0.113.7")
+        client.post(reverse("accounts:logout"))
+    spray(client, LOGIN, 2)
+    response = client.post(LOGIN, {"username": "qiye0100", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 302
+
+
+@override_settings(LOGIN_FAILURE_HOURLY_LIMIT_PER_IP=0, LOGIN_FAILURE_DAILY_LIMIT_PER_IP=0)
+def test_a_login_failure_limit_of_zero_switches_it_off(client):
+    UserFactory(username="qiye0100")
+    spray(client, LOGIN, 40)
+    response = client.post(LOGIN, {"username": "qiye0100", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 302

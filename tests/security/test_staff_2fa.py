@@ -284,3 +284,41 @@ def test_a_lost_phone_is_reset_by_the_administrator(client, staff):
     assert client.get(ADMIN).url.startswith(ENROL)
     with pytest.raises(CommandError, match="没有用户名"):
         call_command("reset_staff_2fa", "nobody", stdout=StringIO())
+
+
+def test_admin_logout_by_get_touches_nothing_and_by_post_ends_the_server_session(client, staff):
+    """A cross-site link to /admin/logout/ must not log staff out (nor half: cookie gone, session alive)."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    device = device_for(staff)
+    client.post(reverse("wagtailadmin_login"), {"username": staff.username, "password": DEFAULT_PASSWORD})
+    client.post(VERIFY, {"token": code(device)})
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    logout = reverse("wagtailadmin_logout")
+
+    response = client.get(logout)
+    assert response.status_code == 405
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # no Set-Cookie, not even a deleting one
+    assert Session.objects.filter(session_key=session_key).exists()
+    assert client.get(ADMIN).status_code == 200
+
+    response = client.post(logout)
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=session_key).exists()
+    # Replaying the old cookie opens nothing.
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    assert client.get(ADMIN).url.startswith(reverse("wagtailadmin_login"))
+
+
+def test_wagtails_email_password_reset_is_switched_off(client, staff):
+    """Staff passwords are reset by an administrator (docs/operations.md), applicants' by SMS: no third way."""
+    from django.core import mail
+
+    start = "/admin/password_reset/"
+    assert client.get(start).status_code == 404
+    assert client.post(start, {"email": staff.email}).status_code == 404
+    assert mail.outbox == []
+    for path in ("done/", "complete/", "confirm/MQ/abc-def/"):
+        assert client.get(start + path).status_code == 404
+    assert "password_reset" not in client.get(reverse("wagtailadmin_login")).content.decode()

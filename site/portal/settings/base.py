@@ -136,6 +136,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The same client address as the per-IP limits (REMOTE_ADDR unless TRUSTED_PROXY_COUNT says otherwise).
 AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
+# Beside it, failed logins per client IP whatever the username (password spraying;
+# accounts/login_limits.py): per clock hour / per local day, then 429 until the window ends. An office
+# behind one NAT address shares them, hence the room; 0 switches one off.
+LOGIN_FAILURE_HOURLY_LIMIT_PER_IP = env.get_int("LOGIN_FAILURE_HOURLY_LIMIT_PER_IP", 30)
+LOGIN_FAILURE_DAILY_LIMIT_PER_IP = env.get_int("LOGIN_FAILURE_DAILY_LIMIT_PER_IP", 100)
+# Wagtail's own e-mail password reset (/admin/password_reset/) is off: staff passwords are reset by an
+# administrator, applicants' by SMS code (docs/operations.md), so there is no third, unthrottled way.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Staff (everyone who can reach the Wagtail admin) log in with password + TOTP code (GB/T 22239
 # level 3, privileged users); applicants are not affected. Switch off only for local development.
