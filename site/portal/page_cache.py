@@ -10,6 +10,8 @@ authentication and URL resolution run.
 What is cached: GET/HEAD of a page whose class sets `page_cache = True` (cms.models.PublicPageCache),
 answered 200 to a request carrying no cookie but the language choice, with no Set-Cookie and no
 CSRF token in it. Anyone with a session (logged in, or holding messages) gets the live page.
+Every security header (CSP, Permissions-Policy, X-Frame-Options, HSTS…) comes from a middleware
+above this one (settings MIDDLEWARE), so a hit carries exactly the headers of a miss.
 The key is host + language + path (+ query string), so English and Chinese never mix.
 
 Invalidation: any page published, unpublished, moved or deleted bumps one generation number
@@ -24,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "page_cache:generation"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary")
@@ -73,6 +76,9 @@ class PublicPageCacheMiddleware:
             response = HttpResponse(entry["content"], status=200)
             for name, value in entry["headers"].items():
                 response[name] = value
+            # The page does vary on the cookie (a session gets the live page); on a miss the session
+            # middleware above says so, on a hit it never reads the session.
+            patch_vary_headers(response, ("Cookie",))
             response["X-Page-Cache"] = "hit"
             return response
 

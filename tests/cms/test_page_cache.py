@@ -115,3 +115,20 @@ def test_clear_page_cache_command_makes_every_page_a_miss(client, catalogue):
     client.get(url)
     call_command("clear_page_cache", stdout=open("/dev/null", "w"))
     assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_cache_hit_carries_the_same_headers_as_the_miss(client, catalogue):
+    """Outside review (issue 16), finding 7: a hit once lacked X-Frame-Options (the clickjacking
+    middleware ran below the cache). Every header but the cache's own marker is the same."""
+    url = catalogue["catalogue"].url
+    first = client.get(url)
+    second = client.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second["X-Frame-Options"] == "DENY"
+
+    def headers(response):
+        found = {name: value for name, value in response.items() if name not in ("X-Page-Cache", "Content-Length")}
+        found["Vary"] = sorted(part.strip() for part in found.get("Vary", "").split(","))  # order carries no meaning
+        return found
+
+    assert headers(second) == headers(first)

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.PortalCSPMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
+    # Above the page cache, like every security header: a cached page carries it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.sessions.IdleTimeoutSessionMiddleware",  # Django's, renewing the idle timeout once a minute
     "portal.middleware.ChosenLanguageMiddleware",
@@ -74,7 +76,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: it turns a lockout signal into the lockout response.
     "axes.middleware.AxesMiddleware",
