@@ -158,11 +158,14 @@ def _normalised(raw):
     return None if raw in (None, "", [], {}) else raw
 
 
+@transaction.atomic
 def resubmit(application, user):
     """补正后重新提交: the edited fields must be complete and valid; then the action itself."""
-    actions.check_only(application, user, Action.RESUBMIT)
-    keys = editable_keys(application)
-    found = problems(application, keys)
+    # Checked on the locked row: a save committed meanwhile is what gets resubmitted.
+    locked = _locked(application)
+    actions.check_only(locked, user, Action.RESUBMIT)
+    keys = editable_keys(locked)
+    found = problems(locked, keys)
     if found:
         raise CorrectionIncomplete(found)
-    return actions.resubmit(application, user, changes(application, keys))
+    return actions.resubmit(locked, user, changes(locked, keys))

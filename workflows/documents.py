@@ -14,6 +14,7 @@ import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone, translation
 
 from forms_config.pdf import render_pdf
@@ -24,9 +25,9 @@ logger = logging.getLogger(__name__)
 
 # Files written during the current action, deleted again if the action fails: the rows roll back
 # with the transaction, the files in storage would not. Files whose rows the action deletes go
-# only when it succeeds, or a rolled-back deletion would leave a row without its file.
+# only after the commit (delete_on_success), or a rolled-back deletion would leave a row without
+# its file.
 _written = contextvars.ContextVar("workflows_written_files", default=None)
-_doomed = contextvars.ContextVar("workflows_doomed_files", default=None)
 
 
 def track(field_file):
@@ -36,35 +37,30 @@ def track(field_file):
 
 
 def delete_on_success(field_file):
-    """Delete the file now, or, inside files_removed_on_failure, once the block has succeeded."""
-    doomed = _doomed.get()
-    if doomed is None:
-        field_file.storage.delete(field_file.name)
-    else:
-        doomed.append((field_file.storage, field_file.name))
+    """Delete the file once the transaction that deleted its row has committed (at once outside
+    a transaction); never if it rolls back. Deleting it before the commit would leave a row
+    without its file whenever the deletion is undone (a failure, a lost race)."""
+    files = [(field_file.storage, field_file.name)]
+    transaction.on_commit(lambda: _remove(files), robust=True)
 
 
 @contextlib.contextmanager
 def files_removed_on_failure():
-    """Wrap around transaction.atomic(): files written inside are deleted if the block fails,
-    files doomed inside are deleted only if it succeeds. A nested block hands both lists to the
-    enclosing one, which alone knows whether everything committed."""
-    outer_written, outer_doomed = _written.get(), _doomed.get()
-    written, doomed = [], []
-    tokens = (_written.set(written), _doomed.set(doomed))
+    """Wrap around transaction.atomic(): files written inside are deleted if the block fails.
+    A nested block hands its list to the enclosing one, which alone knows whether everything
+    committed."""
+    outer_written = _written.get()
+    written = []
+    token = _written.set(written)
     try:
         yield
     except BaseException:
         _remove(written)
         raise
     finally:
-        _written.reset(tokens[0])
-        _doomed.reset(tokens[1])
-    if outer_written is None:
-        _remove(doomed)
-    else:
+        _written.reset(token)
+    if outer_written is not None:
         outer_written.extend(written)
-        outer_doomed.extend(doomed)
 
 
 def _remove(files):

@@ -1,7 +1,10 @@
 """Applicant-side actions on an application: start a draft, save a page, upload, submit.
 
 Views call these and nothing else changes an application. Every function that changes state
-runs in one transaction; `submit_application` locks the row, checks the transition's permission
+runs in one transaction and first locks the application's row and checks its state again
+(`locked_draft`): the object a view read a moment ago may be stale, a submission or a deletion
+may have committed since, and a save or an upload must then be refused, not written into the
+submitted application. `submit_application` locks the row, checks the transition's permission
 (django-fsm does not check `permission=` itself), validates every page of the frozen form,
 assigns the reference number and writes the audit record and the authority's permission in the
 same transaction.
@@ -12,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -105,25 +109,60 @@ def _in_site_language(function):
         return function()
 
 
+class NotDraft(ValidationError):
+    """The application is no longer a draft (submitted, withdrawn) and may not be changed here."""
+
+
 def _ensure_draft(application):
     if not application.is_draft:
-        raise ValidationError(_("该申请已提交，不能再修改。"), code="not_draft")
+        raise NotDraft(_("该申请已提交，不能再修改。"), code="not_draft")
 
 
 def _ensure_draft_field(application, spec):
     _ensure_draft(application)
 
 
+def locked_application(application):
+    """The application's row, read again and locked until the end of the caller's transaction;
+    Http404 when it was deleted meanwhile (a draft deleted in another tab)."""
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("schema_version")
+        .filter(pk=application.pk)
+        .first()
+    )
+    if locked is None:
+        raise Http404
+    return locked
+
+
+def locked_draft(application, check=None):
+    """`locked_application`, refused with NotDraft (or by `check(locked)`) unless the state still
+    allows the change. Must run inside transaction.atomic."""
+    locked = locked_application(application)
+    (check or _ensure_draft)(locked)
+    return locked
+
+
+def _copy_back(application, locked):
+    # The caller's object shows what was saved (views render it after the save).
+    application.data = locked.data
+    application.updated_at = locked.updated_at
+    application.current_page = locked.current_page
+
+
+@transaction.atomic
 def save_values(application, values, current_page=None):
     """Store raw values (valid or not: nothing typed is lost) for the given keys."""
-    _ensure_draft(application)
-    known = application.schema_version.parsed.fields_by_key
-    application.data.update({k: v for k, v in values.items() if k in known})
+    locked = locked_draft(application)
+    known = locked.schema_version.parsed.fields_by_key
+    locked.data.update({k: v for k, v in values.items() if k in known})
     update = ["data", "updated_at"]
     if current_page:
-        application.current_page = current_page
+        locked.current_page = current_page
         update.append("current_page")
-    application.save(update_fields=update)
+    locked.save(update_fields=update)
+    _copy_back(application, locked)
 
 
 @transaction.atomic
@@ -133,8 +172,10 @@ def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=N
 
     `allowed(application, spec)` raises ValidationError when the field may not be changed now
     (default: only drafts). Removed files whose ids are in `keep_ids` leave the field's list but
-    keep their file: a correction must not destroy what was submitted (see workflows.correction)."""
-    (allowed or _ensure_draft_field)(application, spec)
+    keep their file: a correction must not destroy what was submitted (see workflows.correction).
+    The check runs on the locked row, and removed files go only after the commit."""
+    check = allowed or _ensure_draft_field
+    caller, application = application, locked_draft(application, lambda locked: check(locked, spec))
     field_type = spec.field_type
     max_files = field_type.max_files(spec.value)
     removed = {str(i) for i in removed_ids if _is_uuid(i)}
@@ -175,6 +216,7 @@ def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=N
         current.append(attachment.as_raw())
     application.data[spec.key] = current
     application.save(update_fields=["data", "updated_at"])
+    _copy_back(caller, application)
     return errors
 
 
@@ -189,7 +231,7 @@ def _is_uuid(value):
 @transaction.atomic
 def submit_application(application, user):
     """提交: draft → submitted, with a reference number, once every page is complete."""
-    locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    locked = locked_application(application)  # a draft deleted meanwhile: 404
     if not user.has_perm(permissions.CHANGE, locked):
         raise PermissionDenied
     problems = locked.schema_version.parsed.problems(locked.data)
@@ -200,8 +242,13 @@ def submit_application(application, user):
     return application
 
 
+@transaction.atomic
 def delete_draft(application):
-    _ensure_draft(application)
-    for attachment in application.attachments.all():
-        attachment.file.delete(save=False)
-    application.delete()
+    """删除 a draft with its files. Locked and checked again: a submission that committed since
+    the page was read keeps the application, its files and its audit record. The files go only
+    once the deletion of their rows has committed."""
+    locked = locked_draft(application)
+    files = [attachment.file for attachment in locked.attachments.all()]
+    locked.delete()
+    for field_file in files:
+        documents.delete_on_success(field_file)

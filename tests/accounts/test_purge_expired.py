@@ -75,7 +75,9 @@ def age(application, days):
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now() - timedelta(days=days))
 
 
-def test_purge_deletes_untouched_drafts_with_their_files_and_keeps_the_rest(parties, settings):
+def test_purge_deletes_untouched_drafts_with_their_files_and_keeps_the_rest(
+    parties, settings, django_capture_on_commit_callbacks
+):
     from tests.workflow_builders import application_in
     from workflows.models import AccessKind, AccessLog, Application, ApplicationAttachment, ApplicationEvent
 
@@ -101,7 +103,8 @@ def test_purge_deletes_untouched_drafts_with_their_files_and_keeps_the_rest(part
     AccessLog.objects.filter(pk=log.pk).update(created_at=timezone.now() - timedelta(days=400))
 
     out = StringIO()
-    call_command("purge_expired", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # a draft's files go once its deletion has committed
+        call_command("purge_expired", stdout=out)
 
     assert "stale drafts removed: 1" in out.getvalue()
     assert not Application.objects.filter(pk=stale.pk).exists()

@@ -75,25 +75,27 @@ def test_good_files_are_kept_listed_and_downloadable_by_the_organisation_only(cl
     assert client.get(download).status_code == 404
 
 
-def test_a_third_file_is_refused_and_a_file_can_be_removed(client, draft, user):
+def test_a_third_file_is_refused_and_a_file_can_be_removed(client, draft, user, django_capture_on_commit_callbacks):
     client.force_login(user)
     client.post(url(draft), {"action": "save", "f-site_proof": [upload("a.pdf", PDF), upload("b.pdf", PDF)]})
     response = client.post(url(draft), {"action": "save", "f-site_proof": upload("c.pdf", PDF)})
     assert response.status_code == 400 and "最多上传 2 个文件" in response.content.decode()
     first = fresh(draft).data["site_proof"][0]["id"]
     removed = ApplicationAttachment.objects.get(uuid=first).file
-    client.post(url(draft), {"action": "save", "f-site_proof__remove": first})
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once the removal has committed
+        client.post(url(draft), {"action": "save", "f-site_proof__remove": first})
     assert [r["name"] for r in fresh(draft).data["site_proof"]] == ["b.pdf"]
     assert ApplicationAttachment.objects.count() == 1
     assert not removed.storage.exists(removed.name)  # the private file goes with its row
 
 
-def test_deleting_the_draft_deletes_its_files(client, draft, user):
+def test_deleting_the_draft_deletes_its_files(client, draft, user, django_capture_on_commit_callbacks):
     client.force_login(user)
     client.post(url(draft), {"action": "save", "f-site_proof": upload("a.pdf", PDF)})
     stored = ApplicationAttachment.objects.get().file
     assert stored.storage.exists(stored.name)
-    client.post(reverse("applications:delete", args=[draft.uuid]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("applications:delete", args=[draft.uuid]))
     assert not stored.storage.exists(stored.name)
     assert not ApplicationAttachment.objects.exists()
 

@@ -80,20 +80,23 @@ class FormPageView(ApplicantRequiredMixin, View):
         upload_errors = {}
         # The page is saved whole or not at all: a failure in a later field's upload must not
         # leave an earlier field's files (or removals) done and the typed values lost.
-        with documents.files_removed_on_failure(), transaction.atomic():
-            for spec in page.fields:
-                if spec.accepts_uploads:
-                    name = form.add_prefix(spec.key)
-                    errors = services.attach_files(
-                        application,
-                        spec,
-                        request.FILES.getlist(name),
-                        request.POST.getlist(f"{name}__remove"),
-                        request.user,
-                    )
-                    if errors:
-                        upload_errors[spec.key] = errors
-            services.save_values(application, values, current_page=number)
+        try:
+            with documents.files_removed_on_failure(), transaction.atomic():
+                for spec in page.fields:
+                    if spec.accepts_uploads:
+                        name = form.add_prefix(spec.key)
+                        errors = services.attach_files(
+                            application,
+                            spec,
+                            request.FILES.getlist(name),
+                            request.POST.getlist(f"{name}__remove"),
+                            request.user,
+                        )
+                        if errors:
+                            upload_errors[spec.key] = errors
+                services.save_values(application, values, current_page=number)
+        except services.NotDraft as error:  # submitted (or withdrawn) since the page was read
+            return _not_a_draft(request, application, error)
         form = schema.page_form(page, application.data)
 
         action = request.POST.get("action", "save")
@@ -147,6 +150,11 @@ class FormPageView(ApplicantRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
 
+def _not_a_draft(request, application, error):
+    messages.error(request, " ".join(error.messages))
+    return redirect("applications:detail", application.uuid)
+
+
 def saved_token(application):
     """Identifies the server's last save of a draft for the browser-side backup (see application_form.js)."""
     stamp = application.updated_at
@@ -182,7 +190,10 @@ def autosave(request, uuid, number):
     if not 1 <= number <= len(schema.pages):
         raise Http404
     form = schema.page_form(schema.page(number), application.data)
-    services.save_values(application, form.raw_from_post(request.POST, request.FILES))
+    try:
+        services.save_values(application, form.raw_from_post(request.POST, request.FILES))
+    except services.NotDraft as error:  # submitted since the check above (another tab)
+        return JsonResponse({"ok": False, "error": " ".join(error.messages)}, status=409)
     saved_at = timezone.localtime(application.updated_at)
     return JsonResponse(
         {
@@ -251,6 +262,9 @@ class DeleteDraftView(ApplicantRequiredMixin, View):
         application = changeable_or_404(request.user, uuid)
         if not application.is_draft:
             raise Http404
-        services.delete_draft(application)
+        try:
+            services.delete_draft(application)
+        except services.NotDraft as error:  # submitted since the page was read: nothing is deleted
+            return _not_a_draft(request, application, error)
         messages.success(request, _("草稿已删除。"))
         return redirect("applications:list")
