@@ -11,12 +11,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads
+from . import duplicates, uploads
 from .models import (
     EnterpriseCategory,
     EnterpriseType,
     InstitutionType,
-    Organisation,
     OrganisationKind,
     Region,
     SmsPurpose,
@@ -95,15 +94,15 @@ class AccountFieldsMixin(PortalForm):
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         validate_username(username)
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("该用户名已被注册，请换一个。"), code="duplicate")
+        if duplicates.username_taken(username):
+            raise forms.ValidationError(duplicates.MESSAGES["username"], code=duplicates.CODE)
         return username
 
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"].strip()
         validate_mobile(mobile)
-        if User.objects.filter(mobile=mobile).exists():
-            raise forms.ValidationError(_("该手机号已注册，请直接登录或找回密码。"), code="duplicate")
+        if duplicates.mobile_taken(mobile):
+            raise forms.ValidationError(duplicates.MESSAGES["mobile"], code=duplicates.CODE)
         return mobile
 
     def clean_password2(self):
@@ -242,9 +241,8 @@ class CreditCodeMixin(PortalForm):
     def clean_credit_code(self):
         code = normalize_code(self.cleaned_data["credit_code"])
         validate_credit_code(code)
-        field = "unified_social_credit_code" if len(code) == 18 else "organization_code"
-        if Organisation.objects.filter(**{field: code}).exists():
-            raise forms.ValidationError(_("该统一社会信用代码/组织机构代码已注册，请直接登录。"), code="duplicate")
+        if duplicates.credit_code_taken(code):
+            raise forms.ValidationError(duplicates.MESSAGES["credit_code"], code=duplicates.CODE)
         return code
 
 
@@ -342,8 +340,8 @@ class IndividualRegistrationForm(AccountFieldsMixin):
     def clean_id_number(self):
         value = normalize_code(self.cleaned_data["id_number"]).upper()
         validate_id_number(value)
-        if User.objects.filter(id_number=value, organisation__kind=OrganisationKind.INDIVIDUAL).exists():
-            raise forms.ValidationError(_("该身份证号码已注册个人账号，请直接登录。"), code="duplicate")
+        if duplicates.id_number_taken(value):
+            raise forms.ValidationError(duplicates.MESSAGES["id_number"], code=duplicates.CODE)
         return value
 
 

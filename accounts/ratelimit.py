@@ -149,6 +149,11 @@ def registration_limits():
     return [(HOUR, settings.REGISTRATION_HOURLY_LIMIT_PER_IP), (DAY, settings.REGISTRATION_DAILY_LIMIT_PER_IP)]
 
 
+def enumeration_limits():
+    # Answers that say a username, mobile or ID number is taken (registration page, 获取验证码 for 注册).
+    return [(HOUR, settings.ENUMERATION_HOURLY_LIMIT_PER_IP), (DAY, settings.ENUMERATION_DAILY_LIMIT_PER_IP)]
+
+
 def _minutes(seconds):
     return max(1, -(-seconds // 60))
 
@@ -163,3 +168,9 @@ def registration_message(exceeded):
     if exceeded.period == DAY:
         return _("您所在网络今日注册次数已达上限，请明天再试。")
     return _("您所在网络注册过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}
+
+
+def enumeration_message(exceeded):
+    if exceeded.period == DAY:
+        return _("您所在网络今日查询注册信息次数已达上限，请明天再试。")
+    return _("您所在网络查询注册信息过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}

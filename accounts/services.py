@@ -2,12 +2,11 @@
 
 import contextlib
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from . import uploads
+from . import duplicates, uploads
 from .models import ApprovalStatus, Organisation, OrganisationKind, SmsPurpose
 from .sms.service import SmsError, consume_code, send_code
 
@@ -15,22 +14,28 @@ User = get_user_model()
 
 
 class DuplicateRegistration(Exception):
-    """Two people registered the same username, mobile or credit code at the same moment."""
+    """Two people registered the same username, mobile, ID number or credit code at the same moment.
+
+    `errors` is {form field: message}, the words the form itself gives for a taken value.
+    """
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
 
 
 def request_sms_code(mobile, purpose):
     """Send a code for registration or password reset; returns seconds until the next may be sent.
 
     A registration code is refused for a phone that already has an account. A reset code for a
-    phone without an account is not sent, but the answer looks the same, so the endpoint does not
-    reveal who is registered.
+    phone without an account is not sent, but it goes through the same interval and daily limits
+    (deliver=False), so every answer, refusals and countdown included, is the same as for a
+    registered phone and the endpoint does not reveal who is registered.
     """
     registered = User.objects.filter(mobile=mobile).exists()
     if purpose == SmsPurpose.REGISTER and registered:
         raise SmsError(gettext("该手机号已注册，请直接登录或找回密码。"), code="registered")
-    if purpose == SmsPurpose.RESET_PASSWORD and not registered:
-        return settings.SMS_RESEND_INTERVAL_SECONDS
-    return send_code(mobile, purpose)
+    return send_code(mobile, purpose, deliver=registered or purpose != SmsPurpose.RESET_PASSWORD)
 
 
 def register_applicant(kind, data):
@@ -60,7 +65,8 @@ def register_applicant(kind, data):
             with contextlib.suppress(OSError):
                 field_file.storage.delete(field_file.name)
         if isinstance(exc, IntegrityError):
-            raise DuplicateRegistration from exc
+            # A registration that committed in between holds the value: say which, as the form would.
+            raise DuplicateRegistration(duplicates.taken(data)) from exc
         raise
     token = data.get("business_licence_token")
     if token:
@@ -70,8 +76,14 @@ def register_applicant(kind, data):
 
 def _create_organisation(kind, data, stored):
     if kind == OrganisationKind.INDIVIDUAL:
+        # The person's ID number on the organisation too: its unique constraint refuses a second
+        # individual account for the same person (accounts/models/organisations.py).
         return Organisation.objects.create(
-            kind=kind, name=data["real_name"], contact_name=data["real_name"], contact_mobile=data["mobile"]
+            kind=kind,
+            name=data["real_name"],
+            contact_name=data["real_name"],
+            contact_mobile=data["mobile"],
+            contact_id_number=data["id_number"],
         )
     code = data["credit_code"]
     organisation = Organisation(

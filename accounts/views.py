@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -15,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from cms.models import LicenseCatalogPage
 
-from . import ratelimit, services
+from . import duplicates, ratelimit, services
 from .forms import (
     EnterpriseRegistrationForm,
     IndividualRegistrationForm,
@@ -25,8 +26,11 @@ from .forms import (
     SmsRequestForm,
 )
 from .login_limits import LoginFailureLimitMixin
-from .models import OrganisationKind, Region
+from .models import OrganisationKind, Region, SmsPurpose
 from .sms import SmsError
+
+# The per-IP budget of answers saying a username, mobile or ID number is already registered.
+ENUMERATION = "enumeration"
 
 REGISTRATION_FORMS = {
     "individual": (IndividualRegistrationForm, _("个人注册")),
@@ -58,9 +62,14 @@ class RegisterView(FormView):
 
     def post(self, request, *args, **kwargs):
         # Refuse early, before the form is validated, so a throttled client burns no SMS code tries.
-        exceeded = ratelimit.peek("register", ratelimit.client_ip(request), ratelimit.registration_limits())
+        ip = ratelimit.client_ip(request)
+        exceeded = ratelimit.peek("register", ip, ratelimit.registration_limits())
         if exceeded:
             return self._throttled(self.get_form(), exceeded)
+        # A client out of "already registered" answers is told nothing more until its window ends.
+        exceeded = ratelimit.peek(ENUMERATION, ip, ratelimit.enumeration_limits())
+        if exceeded:
+            return self._throttled(self.get_form(), exceeded, ratelimit.enumeration_message(exceeded))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -71,19 +80,28 @@ class RegisterView(FormView):
             return self._throttled(form, exceeded)
         try:
             services.register_applicant(form.kind, form.cleaned_data)
-        except services.DuplicateRegistration:
+        except services.DuplicateRegistration as duplicate:
             ratelimit.release("register", ip, ratelimit.registration_limits())
-            form.add_error(None, _("用户名、手机号或统一社会信用代码刚刚已被注册，请检查后重试。"))
+            # The same message on the same field as the form's own check would have given.
+            for field, message in duplicate.errors.items():
+                form.add_error(field if field in form.fields else None, ValidationError(message, code=duplicates.CODE))
+            if not duplicate.errors:
+                form.add_error(None, _("用户名、手机号或统一社会信用代码刚刚已被注册，请检查后重试。"))
             return self.form_invalid(form)
         self.request.session["registered_kind"] = self.kind
         return redirect("accounts:register_done")
 
     def form_invalid(self, form):
+        if duplicates.reported(form):
+            # Each "already registered" answer is counted per IP: nobody walks through the ID numbers.
+            exceeded = ratelimit.hit(ENUMERATION, ratelimit.client_ip(self.request), ratelimit.enumeration_limits())
+            if exceeded:
+                return self._throttled(form, exceeded, ratelimit.enumeration_message(exceeded))
         if hasattr(form, "keep_business_licence"):
             form.keep_business_licence()
         return super().form_invalid(form)
 
-    def _throttled(self, form, exceeded):
+    def _throttled(self, form, exceeded, message=None):
         if form.is_bound and form._errors is None:
             # Not validated (the early refusal): validating would spend an SMS code try. An empty
             # error dict lets the bound form show what was typed plus the one message below.
@@ -91,7 +109,11 @@ class RegisterView(FormView):
             form.cleaned_data = {}
         elif hasattr(form, "keep_business_licence"):
             form.keep_business_licence()
-        form.add_error(None, ratelimit.registration_message(exceeded))
+        if message is not None:
+            # Another limit's message replaces the form's errors: over the enumeration budget they
+            # would still tell which value is taken.
+            form._errors = ErrorDict()
+        form.add_error(None, message or ratelimit.registration_message(exceeded))
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(exceeded.retry_after)
         return response
@@ -158,22 +180,36 @@ def send_sms_code(request):
         return JsonResponse({"ok": False, "message": str(_("请输入正确的11位手机号码。"))}, status=400)
     # Per-IP limits come before the per-phone ones: rotating phone numbers must not get around them.
     ip = ratelimit.client_ip(request)
+    register = form.cleaned_data["purpose"] == SmsPurpose.REGISTER
+    # A register code is refused for a registered phone, which tells that it is registered: once the
+    # network's budget of such answers is used up, every register code is refused, or the refusals would tell.
+    exceeded = register and ratelimit.peek(ENUMERATION, ip, ratelimit.enumeration_limits())
+    if exceeded:
+        return _sms_throttled(ratelimit.enumeration_message(exceeded), exceeded)
     exceeded = ratelimit.hit("sms", ip, ratelimit.sms_limits())
     if exceeded:
-        # No retry_after in the body: the button would count down for up to a day; the message says when.
-        return JsonResponse(
-            {"ok": False, "message": ratelimit.sms_message(exceeded), "retry_after": None},
-            status=429,
-            headers={"Retry-After": str(exceeded.retry_after)},
-        )
+        return _sms_throttled(ratelimit.sms_message(exceeded), exceeded)
     try:
         wait = services.request_sms_code(form.cleaned_data["mobile"], form.cleaned_data["purpose"])
     except SmsError as error:
         # Nothing was sent: the refusal must not use up the network's allowance.
         ratelimit.release("sms", ip, ratelimit.sms_limits())
+        if error.code == "registered":
+            exceeded = ratelimit.hit(ENUMERATION, ip, ratelimit.enumeration_limits())
+            if exceeded:
+                return _sms_throttled(ratelimit.enumeration_message(exceeded), exceeded)
         status = {"registered": 400, "delivery": 503}.get(error.code, 429)
         return JsonResponse({"ok": False, "message": error.message, "retry_after": error.retry_after}, status=status)
     return JsonResponse({"ok": True, "message": str(_("验证码已发送，请查收短信。")), "retry_after": wait})
+
+
+def _sms_throttled(message, exceeded):
+    # No retry_after in the body: the button would count down for up to a day; the message says when.
+    return JsonResponse(
+        {"ok": False, "message": message, "retry_after": None},
+        status=429,
+        headers={"Retry-After": str(exceeded.retry_after)},
+    )
 
 
 @require_GET

@@ -115,6 +115,16 @@ class Organisation(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         indexes = [models.Index(fields=["kind", "approval_status"])]
+        constraints = [
+            # One individual account (个人用户) per person: the individual's own ID number is kept in
+            # contact_id_number (accounts/services.py). Enterprises' contacts may repeat.
+            models.UniqueConstraint(
+                fields=["contact_id_number"],
+                condition=models.Q(kind="individual") & ~models.Q(contact_id_number=""),
+                name="accounts_individual_id_number_unique",
+                violation_error_message=_("该身份证号码已注册个人账号，请直接登录。"),
+            ),
+        ]
 
     def __str__(self):
         return self.name

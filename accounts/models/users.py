@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,15 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # RaceCase and racecase would be two accounts a person cannot tell apart; the form checks
+            # case-insensitively (accounts/duplicates.py), this holds when two registrations race.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("该用户名已被注册，请换一个。"),
+            ),
+        ]
 
     @property
     def display_name(self):

@@ -52,14 +52,18 @@ class _DeliveryFailed(Exception):
         self.error = error
 
 
-def send_code(mobile, purpose):
+def send_code(mobile, purpose, deliver=True):
     """Create and send a code; returns the number of seconds before another may be sent.
+
+    deliver=False goes through the same checks and records an unusable code without sending
+    anything or logging it in the outbox: the reset code asked for a phone without an account
+    (accounts/services.py request_sms_code) then answers exactly as for a registered one.
 
     Sent at once, not through the outbox's worker: the user is waiting for it. Each try is still
     logged in the outbox (accounts/outbox.py, 发送记录) with the code masked, a failed one after
     the transaction that the refusal rolls back, so it stays on record."""
     try:
-        return _send_code(mobile, purpose)
+        return _send_code(mobile, purpose, deliver)
     except _DeliveryFailed as failed:
         outbox.record_sms(
             mobile,
@@ -72,7 +76,7 @@ def send_code(mobile, purpose):
 
 
 @transaction.atomic
-def _send_code(mobile, purpose):
+def _send_code(mobile, purpose, deliver):
     now = timezone.now()
     # Lock this phone's recent rows so two quick clicks cannot both pass the interval check.
     recent = list(
@@ -88,11 +92,12 @@ def _send_code(mobile, purpose):
     if sum(1 for r in recent if r.created_at >= _start_of_today(now)) >= settings.SMS_DAILY_LIMIT_PER_PHONE:
         raise SmsError(_("该手机号今日获取验证码次数已达上限，请明天再试。"))
     code = f"{secrets.randbelow(10**6):06d}"
-    try:
-        get_backend().send(mobile, _message(code), template=CODE_TEMPLATE, params={"code": code})
-    except SmsDeliveryError as error:
-        raise _DeliveryFailed(error) from None
-    outbox.record_sms(mobile, _message(MASKED_CODE), template=CODE_TEMPLATE, params={"code": MASKED_CODE})
+    if deliver:
+        try:
+            get_backend().send(mobile, _message(code), template=CODE_TEMPLATE, params={"code": code})
+        except SmsDeliveryError as error:
+            raise _DeliveryFailed(error) from None
+        outbox.record_sms(mobile, _message(MASKED_CODE), template=CODE_TEMPLATE, params={"code": MASKED_CODE})
     SmsCode.objects.create(
         mobile=mobile,
         purpose=purpose,

@@ -276,6 +276,9 @@ SMS_HOURLY_LIMIT_PER_IP = env.get_int("SMS_HOURLY_LIMIT_PER_IP", 10)
 SMS_DAILY_LIMIT_PER_IP = env.get_int("SMS_DAILY_LIMIT_PER_IP", 30)
 REGISTRATION_HOURLY_LIMIT_PER_IP = env.get_int("REGISTRATION_HOURLY_LIMIT_PER_IP", 5)
 REGISTRATION_DAILY_LIMIT_PER_IP = env.get_int("REGISTRATION_DAILY_LIMIT_PER_IP", 20)
+# Answers "this username / mobile / ID number is already registered" per hour / per day (enumeration).
+ENUMERATION_HOURLY_LIMIT_PER_IP = env.get_int("ENUMERATION_HOURLY_LIMIT_PER_IP", 10)
+ENUMERATION_DAILY_LIMIT_PER_IP = env.get_int("ENUMERATION_DAILY_LIMIT_PER_IP", 30)
 # 许可证查询 (workflows/views/verify.py): lookups per hour / per day, so credit codes cannot be walked.
 LICENSE_VERIFY_HOURLY_LIMIT_PER_IP = env.get_int("LICENSE_VERIFY_HOURLY_LIMIT_PER_IP", 60)
 LICENSE_VERIFY_DAILY_LIMIT_PER_IP = env.get_int("LICENSE_VERIFY_DAILY_LIMIT_PER_IP", 300)
