@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's pages: Cache-Control: private, no-store unless the view chose otherwise.
+    "portal.private_pages.PrivatePagesMiddleware",
     # Staff second factor: django-otp marks the session verified or not, ours sends an unverified
     # staff session to the TOTP page (accounts/two_factor/).
     "django_otp.middleware.OTPMiddleware",
