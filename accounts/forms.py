@@ -387,21 +387,24 @@ class PasswordResetBySmsForm(PortalForm):
         cleaned = super().clean()
         username, mobile, code = cleaned.get("username"), cleaned.get("mobile"), cleaned.get("sms_code")
         self.user = None
-        if username and mobile:
+        code_ok = False
+        if mobile and code:
+            try:
+                code_ok = verify_code(mobile, SmsPurpose.RESET_PASSWORD, code, consume=False)
+            except SmsError as error:
+                self.add_error("sms_code", error.message)
+        # Only the phone's holder, with its right code, learns whether the username goes with it:
+        # before that the answer is the same for every username and phone, registered or not.
+        if username and code_ok:
             self.user = User.objects.filter(username=username, mobile=mobile).first()
             if self.user is None:
                 raise forms.ValidationError(_("用户名与手机号不匹配。"), code="no_match")
-        if self.user and code:
-            try:
-                verify_code(mobile, SmsPurpose.RESET_PASSWORD, code, consume=False)
-            except SmsError as error:
-                self.add_error("sms_code", error.message)
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("两次输入的密码不一致。"))
-        elif p1 and self.user:
+        elif p1:
             try:
-                password_validation.validate_password(p1, self.user)
+                password_validation.validate_password(p1, self.user or User(username=username or "", mobile=mobile))
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned

@@ -96,3 +96,17 @@ def test_reset_code_daily_limit_answers_the_same_for_unregistered_phones(client)
         answers[mobile] = [_reset_code(client, mobile) for _ in range(2)]
     assert answers["13900000001"] == answers["13900000009"]
     assert [status for status, _body, _retry in answers["13900000001"]] == [200, 429]
+
+
+def test_reset_form_does_not_say_whether_a_username_goes_with_a_phone_before_the_code_is_right(client):
+    UserFactory(username="qiye0001", mobile="13900000001")
+    for mobile in ("13900000001", "13900000009"):
+        _reset_code(client, mobile)
+    errors = {}
+    for mobile in ("13900000001", "13900000009"):
+        data = {"username": "qiye0001", "mobile": mobile, "sms_code": "000000"}
+        data.update(password1="NewPass1!x", password2="NewPass1!x")
+        response = client.post(reverse("accounts:password_reset"), data)
+        errors[mobile] = response.context["form"].errors.as_data()
+    assert str(errors["13900000001"]) == str(errors["13900000009"])
+    assert "不匹配" not in str(errors["13900000009"]) and "sms_code" in errors["13900000009"]

@@ -98,12 +98,14 @@ def test_password_reset_by_sms(client):
 
 def test_password_reset_refuses_wrong_mobile_and_weak_password(client):
     UserFactory(username="qiye0001", mobile="13900000001")
+    UserFactory(username="other0001", mobile="13900000002")
+    # The mismatch is told only to whoever holds the phone (its right code): tests/accounts/test_enumeration.py.
     response = client.post(
         reverse("accounts:password_reset"),
         {
             "username": "qiye0001",
             "mobile": "13900000002",
-            "sms_code": "123456",
+            "sms_code": sms_code_for("13900000002", "reset_password"),
             "password1": "weak",
             "password2": "weak",
         },
