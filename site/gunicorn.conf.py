@@ -14,3 +14,24 @@ timeout = 30
 accesslog = "-"
 # No query strings in the access log: they may carry phone numbers or ID numbers.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+
+
+def _drop_server_header():
+    """No `Server: gunicorn` banner (outside review, issue 16): it names the software to anyone
+    probing an app server directly. gunicorn has no setting for it, so its Response leaves that
+    one line out; the workers fork from the master that reads this file. Behind nginx the client
+    sees nginx's own header, which `server_tokens off;` strips of its version (docs/operations.md)."""
+    from gunicorn.http import wsgi
+
+    default_headers = wsgi.Response.default_headers
+    if getattr(default_headers, "drops_server", False):
+        return
+
+    def headers(self):
+        return [line for line in default_headers(self) if not line.lower().startswith("server:")]
+
+    headers.drops_server = True
+    wsgi.Response.default_headers = headers
+
+
+_drop_server_header()
