@@ -290,7 +290,8 @@ def test_failed_logins_per_ip_per_day_and_on_the_admin_login_page_too(client):
     spray(client, admin_login, 2)
     spray(client, LOGIN, 1, start=2)  # both pages count against the same address
     UserFactory(username="staff01", is_staff=True, is_superuser=True, organisation=None)
-    response = client.post(admin_login, {"username": "staff01", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    right = {"username": "staff01", "password": DEFAULT_PASSWORD}
+    response = client.post(admin_login, right, REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 429
     assert "您所在网络今日登录失败次数已达上限，请明天再试。" in response.content.decode()
     assert "_auth_user_id" not in client.session
