@@ -199,7 +199,7 @@ class BusinessLicenceMixin(PortalForm):
     def clean_business_licence(self):
         upload = self.cleaned_data.get("business_licence")
         if upload:
-            uploads.validate_business_licence(upload)
+            uploads.validate_business_licence(upload, label=self.fields["business_licence"].label)
         return upload
 
     def restore_business_licence(self):
@@ -212,15 +212,23 @@ class BusinessLicenceMixin(PortalForm):
             if restored is not None:
                 self.cleaned_data["business_licence"] = restored
 
-    def keep_business_licence(self):
-        """Called when the form failed: stash a good upload so the user need not pick it again."""
+    def keep_business_licence(self, client_ip=""):
+        """Called when the form failed: stash a good upload so the user need not pick it again.
+
+        A new upload replaces the file this form kept before; with no room left (per-IP or total
+        cap) nothing is kept and the field says so."""
         if "business_licence" in self.errors:
             return
         upload = self.files.get(self.add_prefix("business_licence"))
         if upload:
-            token = uploads.stash_upload(upload)
+            key = self.add_prefix("business_licence_token")
             data = self.data.copy()
-            data[self.add_prefix("business_licence_token")] = token
+            try:
+                data[key] = uploads.stash_upload(upload, client_ip=client_ip, replaces=self.data.get(key))
+            except uploads.StashFull:
+                data[key] = ""
+                label = self.fields["business_licence"].label
+                self.add_error("business_licence", uploads.StashFull.message % {"label": label})
             self.data = data
 
     @property

@@ -72,11 +72,15 @@ def _window(period, now):
     return label, max(1, int((end - local).total_seconds()))
 
 
+def client_digest(ip, length=32):
+    """The client as counted, as a keyed hash: the address itself is never stored (PIPL: minimal data)."""
+    return salted_hmac("accounts.ratelimit", _subject(ip), algorithm="sha256").hexdigest()[:length]
+
+
 def counter_key(scope, ip, period, now=None):
-    """The cache key of one counter. The address is stored only as a keyed hash (PIPL: minimal data)."""
+    """The cache key of one counter."""
     label, _ = _window(period, now or timezone.now())
-    digest = salted_hmac("accounts.ratelimit", _subject(ip), algorithm="sha256").hexdigest()[:32]
-    return f"{KEY_PREFIX}:{scope}:{period}:{label}:{digest}"
+    return f"{KEY_PREFIX}:{scope}:{period}:{label}:{client_digest(ip)}"
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,15 @@ def enumeration_limits():
     return [(HOUR, settings.ENUMERATION_HOURLY_LIMIT_PER_IP), (DAY, settings.ENUMERATION_DAILY_LIMIT_PER_IP)]
 
 
+def registration_upload_limits():
+    # Every registration POST carrying a file counts, whether it succeeds or not: each one is checked
+    # by content and may be stashed (accounts/uploads.py).
+    return [
+        (HOUR, settings.REGISTRATION_UPLOAD_HOURLY_LIMIT_PER_IP),
+        (DAY, settings.REGISTRATION_UPLOAD_DAILY_LIMIT_PER_IP),
+    ]
+
+
 def _minutes(seconds):
     return max(1, -(-seconds // 60))
 
@@ -162,6 +175,12 @@ def sms_message(exceeded):
     if exceeded.period == DAY:
         return _("您所在网络今日获取验证码次数已达上限，请明天再试。")
     return _("您所在网络获取验证码过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}
+
+
+def registration_upload_message(exceeded):
+    if exceeded.period == DAY:
+        return _("您所在网络今日上传注册材料的次数已达上限，请明天再试。")
+    return _("您所在网络上传注册材料过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}
 
 
 def registration_message(exceeded):

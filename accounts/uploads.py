@@ -4,16 +4,25 @@
 type comes from the file's first bytes (the `filetype` package plus our own signatures), the
 extension must agree with it, and images must decode completely in Pillow. Polyglots (a valid
 file that is also HTML near its start or a ZIP at its end) are refused (`check_hidden_content`).
-The content checks (`detect_content_type`, `check_pdf`, `check_image`) are shared with the
-application form's upload fields (forms_config/uploads.py), which have their own limits and wording.
+The content checks (`detect_content_type`, `check_pdf`, `check_image`, `check_pdf_content`) are
+shared with the application form's upload fields (forms_config/uploads.py), which have their own
+limits and wording.
+
+Decoding has a bounded cost: an image's dimensions and bit depth are read from its header and
+refused above what a scanned licence needs before any pixel is decoded. Every PDF is parsed with
+pypdf and refused when it cannot be parsed or holds active content (scripts, launch actions,
+attached files, XFA, rich media): staff open these files in desktop readers.
 
 When another field of the registration form fails, the browser would make the applicant pick
 the file again. Instead the form stashes the validated file in private storage under a random
 name (`stash_upload`) and puts a signed token in a hidden field; on the next submission
 `restore_upload` gives the file back. The token is signed, not encrypted: it holds only the
-random stored path, the display name the client sent and the size.
+random stored path, the display name the client sent and the size. Stashes are capped per client
+IP and in total (`REGISTRATION_STASH_MAX_MB_PER_IP`, `REGISTRATION_STASH_MAX_MB_TOTAL`), live an
+hour, and a new upload on the same form replaces the previous one.
 """
 
+import logging
 import re
 import uuid
 from io import BytesIO
@@ -29,7 +38,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from .ratelimit import client_digest
 from .storage import private_storage
 
 PDF = "application/pdf"
@@ -40,8 +52,12 @@ EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
 ALLOWED_EXTENSIONS = frozenset(ext for exts in EXTENSIONS.values() for ext in exts)
 KIND_LABELS = {PDF: "PDF", JPEG: "JPG", PNG: "PNG"}
 
-# A scan or photo of a licence needs far less; more is a decompression bomb.
-MAX_IMAGE_PIXELS = 50_000_000
+# An A3 scan at 300 dpi is 17.4 megapixels, a phone photo 12; more only costs memory (Pillow keeps
+# RGB at 4 bytes a pixel: 25 MP = 100 MB while checking).
+MAX_IMAGE_PIXELS = 25_000_000
+MAX_BITS_PER_CHANNEL = 8
+# Modes Pillow opens 8-bit images in; "I;16", "I", "F" are 16- and 32-bit images.
+EIGHT_BIT_MODES = frozenset({"1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK", "YCbCr"})
 PDF_EOF_WINDOW = 1024
 
 # Polyglots: a file that is a valid PDF or image *and* something else. Browsers that sniff (or
@@ -55,9 +71,11 @@ ZIP_END_SIGNATURE = b"PK\x05\x06"
 PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every PNG ends with
 
 STASH_SALT = "accounts.uploads.stash"
-STASH_MAX_AGE = 24 * 60 * 60  # seconds
+STASH_MAX_AGE = 60 * 60  # seconds: the applicant fixes the other fields now or picks the file again
 STASH_DIR = "pending"
-STASH_PATH_RE = re.compile(r"pending/[0-9a-f]{32}(?:\.[a-z0-9]{1,8})?")
+# pending/<client digest>-<random>.<ext>: the digest (a keyed hash of the client's address) lets the
+# per-IP cap count a client's stashes from the file names alone. Older names have no digest.
+STASH_PATH_RE = re.compile(r"pending/(?:[0-9a-f]{16}-)?[0-9a-f]{32}(?:\.[a-z0-9]{1,8})?")
 DISPLAY_NAME_MAX = 100
 
 ERRORS = {
@@ -68,7 +86,8 @@ ERRORS = {
     "mismatch": _("文件扩展名（%(extension)s）与文件实际内容（%(kind)s）不符，请上传原始文件，不要修改扩展名。"),
     "corrupt_image": _("图片文件已损坏或不完整，无法打开，请重新扫描或拍照后上传。"),
     "corrupt_pdf": _("PDF 文件已损坏或不完整，请重新导出后上传。"),
-    "too_many_pixels": _("图片像素过多（超过 5000 万像素），请缩小尺寸后重新上传。"),
+    "too_many_pixels": _("图片像素过多（超过 2500 万像素），请缩小尺寸后重新上传。"),
+    "deep_image": _("图片为每通道 16 位或更高位深的图像，请另存为普通的 8 位 JPG 或 PNG 后重新上传。"),
     "markup": _("文件中夹带了网页或脚本代码，不能上传，请上传扫描件或导出的原始文件。"),
     "trailing_data": _("文件末尾夹带了其他数据（如压缩包或脚本），不能上传，请上传扫描件或导出的原始文件。"),
 }
@@ -115,14 +134,28 @@ def check_pdf(data):
         raise ValidationError(ERRORS["corrupt_pdf"], code="corrupt")
 
 
+def _png_bit_depth(data):
+    # IHDR is the first chunk: signature (8), length (4), "IHDR" (4), width (4), height (4), bit depth (1).
+    if data[12:16] != b"IHDR" or len(data) < 25:
+        return None
+    return data[24]
+
+
 def check_image(data, mime):
     pil_format = {JPEG: "JPEG", PNG: "PNG"}[mime]
     try:
-        # Opening reads only the header; the pixel count is checked before anything is decoded.
+        # Opening reads only the header: size, mode and bit depth are checked before anything is decoded,
+        # so the decode below costs at most MAX_IMAGE_PIXELS at 8 bits a channel.
         with Image.open(BytesIO(data), formats=[pil_format]) as image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise ValidationError(ERRORS["too_many_pixels"], code="too_large")
+            # Pillow opens a 16-bit RGB PNG as "RGB" (it drops the low bytes), so read IHDR as well.
+            depth = _png_bit_depth(data) if mime == PNG else MAX_BITS_PER_CHANNEL
+            if depth is None:
+                raise ValidationError(ERRORS["corrupt_image"], code="corrupt")
+            if image.mode not in EIGHT_BIT_MODES or depth > MAX_BITS_PER_CHANNEL:
+                raise ValidationError(ERRORS["deep_image"], code="too_large")
             image.verify()  # PNG: every chunk's checksum
         with Image.open(BytesIO(data), formats=[pil_format]) as image:
             if pil_format == "JPEG":
@@ -134,6 +167,113 @@ def check_image(data, mime):
         raise ValidationError(ERRORS["too_many_pixels"], code="too_large") from None
     except Exception:  # Pillow raises OSError, SyntaxError, ValueError, struct.error, …
         raise ValidationError(ERRORS["corrupt_image"], code="corrupt") from None
+
+
+PDF_ERRORS = {
+    "active": _("%(label)s：PDF 文件含有脚本、附件或自动执行的内容，不能上传。请另存为普通 PDF 后重新上传。"),
+    "unparseable": _(
+        "%(label)s：PDF 文件无法解析（已损坏、已加密或格式不规范），不能上传。请重新导出为普通 PDF 后上传。"
+    ),
+    "markup": _("%(label)s：PDF 文件中夹带了网页代码，不能上传。请另存为普通 PDF 后重新上传。"),
+}
+# Dictionary keys whose mere presence means a reader may run or open something: scripts (/JS,
+# /JavaScript name trees), additional actions (/AA: on open, close, page view, field change),
+# attached files (/EmbeddedFiles, a file specification's /EF), XFA forms, Flash/3D rich media.
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia"})
+# Action types (/S) that run code, start programs, open attached files or send data out. /GoTo and
+# /URI (links) stay allowed, so a plain /OpenAction that opens page 1 is fine.
+PDF_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/GoToE", "/SubmitForm", "/Rendition", "/RichMediaExecute"}
+)
+PDF_ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMedia", "/FileAttachment", "/Sound", "/Movie", "/3D"})
+# A scanned or exported document has a few thousand objects; beyond this the walk itself is the attack.
+PDF_MAX_OBJECTS = 200_000
+# HTML anywhere in a PDF (the first-bytes check only looks at SNIFF_WINDOW): tags of five bytes or
+# more, and short ones only with an attribute a browser acts on, so compressed data does not match.
+PDF_MARKUP_RE = re.compile(
+    rb"<(?:script|html|body|head|iframe|object|embed|!doctype|\?php|meta|form|style|base|link|title|frame"
+    rb"|input|button|marquee|template|svg)[\s>/]"
+    rb"|<(?:img|a|p|div|video|audio|math|details|b|i)\s[^<>]{0,200}?(?:\bon[a-z]+|\bhref|\bsrc)\s*=",
+    re.IGNORECASE,
+)
+SCAN_CHUNK = 1024 * 1024
+SCAN_OVERLAP = 256
+
+pdf_logger = logging.getLogger("pypdf")
+
+
+class ActivePdfContent(Exception):
+    pass
+
+
+def _walk_pdf(reader):
+    """Raise ActivePdfContent when anything reachable from the trailer is active content."""
+    seen = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise ValueError("too many objects to check")
+        if isinstance(obj, DictionaryObject):  # stream objects too: their dictionary
+            for key, value in dict.items(obj):  # values as stored, references unresolved
+                if key in PDF_ACTIVE_KEYS:
+                    raise ActivePdfContent(key)
+                if key in ("/S", "/Type", "/Subtype") and value in PDF_ACTIVE_ACTIONS | PDF_ACTIVE_TYPES:
+                    raise ActivePdfContent(value)
+                if key == "/URI" and str(value).strip().lower().startswith(("javascript:", "file:")):
+                    raise ActivePdfContent(key)
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(list.__iter__(obj))
+
+
+def _scan_markup(stream):
+    stream.seek(0)
+    carry = b""
+    while chunk := stream.read(SCAN_CHUNK):
+        window = carry + chunk
+        if PDF_MARKUP_RE.search(window):
+            return True
+        carry = window[-SCAN_OVERLAP:]
+    return False
+
+
+def check_pdf_content(stream, label):
+    """Refuse a PDF that pypdf cannot parse, that holds active content or hides HTML anywhere.
+
+    `stream` is the whole file, seekable (an upload or a BytesIO); `label` names the field in the
+    message. Shared by the registration's business licence and the application's file fields."""
+    try:
+        if _scan_markup(stream):
+            raise ValidationError(PDF_ERRORS["markup"], code="polyglot", params={"label": label})
+        stream.seek(0)
+        # The walk's warnings about repaired cross-references say nothing an operator can act on.
+        level = pdf_logger.level
+        pdf_logger.setLevel(logging.ERROR)
+        try:
+            reader = PdfReader(stream, strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ValueError("encrypted with a password")
+            if not isinstance(reader.trailer["/Root"].get_object(), DictionaryObject):
+                raise ValueError("no catalog")
+            _walk_pdf(reader)
+        finally:
+            pdf_logger.setLevel(level)
+    except ValidationError:
+        raise
+    except ActivePdfContent:
+        raise ValidationError(PDF_ERRORS["active"], code="active_content", params={"label": label}) from None
+    except Exception:  # pypdf raises PdfReadError, ValueError, KeyError, RecursionError, …
+        raise ValidationError(PDF_ERRORS["unparseable"], code="corrupt", params={"label": label}) from None
+    finally:
+        stream.seek(0)
 
 
 def check_hidden_content(head, tail, mime):
@@ -149,7 +289,7 @@ def check_hidden_content(head, tail, mime):
         raise ValidationError(ERRORS["trailing_data"], code="polyglot")
 
 
-def validate_business_licence(uploaded_file):
+def validate_business_licence(uploaded_file, label=None):
     """Refuse anything but a complete PDF, JPEG or PNG within the size limit, named as what it is."""
     limit = settings.BUSINESS_LICENCE_MAX_BYTES
     data = _read(uploaded_file, limit)
@@ -175,6 +315,8 @@ def validate_business_licence(uploaded_file):
     else:
         check_image(data, mime)
     check_hidden_content(data, data, mime)
+    if mime == PDF:
+        check_pdf_content(BytesIO(data), label or _("营业执照"))
 
 
 def display_name(name):
@@ -188,16 +330,67 @@ def display_name(name):
     return base
 
 
-def stash_upload(uploaded_file):
-    """Save a validated upload under a random name in private storage; return a signed token."""
+class StashFull(Exception):
+    """No room to keep the upload: the client's share or the whole stash is used up."""
+
+    message = _("%(label)s未能暂存：您所在网络暂存的文件过多或服务器暂存空间已满。请改正其他错误后重新选择文件。")
+
+
+def _stash_usage(owner):
+    """(bytes stashed in total, bytes stashed by this owner), deleting expired stashes on the way."""
+    total = mine = 0
+    storage = private_storage()
+    try:
+        _dirs, files = storage.listdir(STASH_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0, 0
+    cutoff = timezone.now().timestamp() - STASH_MAX_AGE
+    for filename in files:
+        path = f"{STASH_DIR}/{filename}"
+        try:
+            if storage.get_modified_time(path).timestamp() < cutoff:
+                storage.delete(path)  # no token can restore it any more
+                continue
+            size = storage.size(path)
+        except OSError:
+            continue
+        total += size
+        if filename.startswith(f"{owner}-"):
+            mine += size
+    return total, mine
+
+
+def _upload_size(uploaded_file):
+    uploaded_file.seek(0, 2)
+    size = uploaded_file.tell()
+    uploaded_file.seek(0)
+    return size
+
+
+def stash_upload(uploaded_file, *, client_ip="", replaces=None):
+    """Save a validated upload under a random name in private storage; return a signed token.
+
+    `replaces` is the token the same form carried: its file goes first, so resubmitting a form
+    never piles up stashes. Raises StashFull over REGISTRATION_STASH_MAX_MB_PER_IP for this client
+    or REGISTRATION_STASH_MAX_MB_TOTAL for everyone (stashes older than STASH_MAX_AGE not counted)."""
+    if replaces:
+        discard_stash(replaces)
     extension = file_extension(uploaded_file.name)
     if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
         extension = ""
+    owner = client_digest(client_ip, 16)
+    total, mine = _stash_usage(owner)
+    size = _upload_size(uploaded_file)
+    mb = 1024 * 1024
+    if mine + size > settings.REGISTRATION_STASH_MAX_MB_PER_IP * mb:
+        raise StashFull("per_ip")
+    if total + size > settings.REGISTRATION_STASH_MAX_MB_TOTAL * mb:
+        raise StashFull("total")
     storage = private_storage()
     uploaded_file.seek(0)
     # Wrapped in a plain File: FileSystemStorage would otherwise *move* a TemporaryUploadedFile
     # (uploads over 2.5 MB), and the form could no longer save the same upload afterwards.
-    path = storage.save(f"{STASH_DIR}/{uuid.uuid4().hex}{extension}", File(uploaded_file))
+    path = storage.save(f"{STASH_DIR}/{owner}-{uuid.uuid4().hex}{extension}", File(uploaded_file))
     uploaded_file.seek(0)
     size = storage.size(path)
     return signing.dumps({"path": path, "name": display_name(uploaded_file.name), "size": size}, salt=STASH_SALT)

@@ -70,6 +70,11 @@ class RegisterView(FormView):
         exceeded = ratelimit.peek(ENUMERATION, ip, ratelimit.enumeration_limits())
         if exceeded:
             return self._throttled(self.get_form(), exceeded, ratelimit.enumeration_message(exceeded))
+        if request.FILES:
+            # Every upload is checked by content and may be stashed: counted whether the form succeeds or not.
+            exceeded = ratelimit.hit("register_upload", ip, ratelimit.registration_upload_limits())
+            if exceeded:
+                return self._throttled(self.get_form(), exceeded, ratelimit.registration_upload_message(exceeded))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -98,7 +103,7 @@ class RegisterView(FormView):
             if exceeded:
                 return self._throttled(form, exceeded, ratelimit.enumeration_message(exceeded))
         if hasattr(form, "keep_business_licence"):
-            form.keep_business_licence()
+            form.keep_business_licence(ratelimit.client_ip(self.request))
         return super().form_invalid(form)
 
     def _throttled(self, form, exceeded, message=None):
@@ -108,7 +113,7 @@ class RegisterView(FormView):
             form._errors = ErrorDict()
             form.cleaned_data = {}
         elif hasattr(form, "keep_business_licence"):
-            form.keep_business_licence()
+            form.keep_business_licence(ratelimit.client_ip(self.request))
         if message is not None:
             # Another limit's message replaces the form's errors: over the enumeration budget they
             # would still tell which value is taken.

@@ -6,9 +6,12 @@ content type; the extension must agree with the content; images must decode comp
 PDFs must have a header and an end-of-file marker. What differs per field is set by the editor:
 which of PDF / JPG / PNG it takes and the size limit, and the messages name the field.
 
-A file can be up to 50 MB, so a PDF is judged by its first and last 64 KiB only; an image is
-read whole because only a full decode finds a truncated one. Polyglots (markup near the start,
-a ZIP at the end, data after a PNG's last chunk) are refused like the business licence.
+A file can be up to 50 MB, so a PDF's header and end are judged from its first and last 64 KiB;
+then `check_pdf_content` scans it for HTML in 1 MB chunks and parses it with pypdf, refusing
+active content (scripts, launch actions, attached files, XFA) with the field's name. An image is
+read whole because only a full decode finds a truncated one; its header is checked first, so the
+decode is bounded. Polyglots (markup near the start, a ZIP at the end, data after a PNG's last
+chunk) are refused like the business licence.
 """
 
 import os
@@ -29,6 +32,7 @@ from accounts.uploads import (
     check_hidden_content,
     check_image,
     check_pdf,
+    check_pdf_content,
     detect_content_type,
     file_extension,
 )
@@ -134,6 +138,8 @@ def _validate(uploaded_file, label, kinds, max_bytes):
         data = tail = _read(uploaded_file, 0, size)
         check_image(data, mime)
     check_hidden_content(head, tail, mime)
+    if mime == PDF:
+        check_pdf_content(uploaded_file, label)
     return mime
 
 

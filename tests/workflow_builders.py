@@ -17,10 +17,11 @@ from django.utils import timezone
 from accounts.models import Authority, AuthorityLevel, Region
 from tests.builders import ApplicationFactory
 from tests.factories import OrganisationFactory, UserFactory
+from tests.security.bad_files import pdf_document
 from workflows import actions, services
 from workflows.models import ApplicationState, ReviewConclusion
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_document()  # uploads are parsed with pypdf (accounts/uploads.py): a real, minimal PDF
 
 
 @dataclass

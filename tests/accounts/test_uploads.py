@@ -15,6 +15,7 @@ from PIL import Image
 from accounts.storage import private_storage
 from accounts.uploads import (
     STASH_SALT,
+    StashFull,
     discard_stash,
     purge_stale_stashes,
     restore_upload,
@@ -246,7 +247,7 @@ def test_restored_content_type_comes_from_the_content(name, content, content_typ
 def test_stored_path_is_random_and_does_not_hold_the_client_name():
     token = stash_upload(upload("张三-营业执照.PDF", PDF))
     path = signing.loads(token, salt=STASH_SALT)["path"]
-    assert re.fullmatch(r"pending/[0-9a-f]{32}\.pdf", path)
+    assert re.fullmatch(r"pending/[0-9a-f]{16}-[0-9a-f]{32}\.pdf", path)  # client digest - random
     assert "张三" not in path and "营业执照" not in path
     assert private_storage().exists(path)
     assert stored_files() == [path.removeprefix("pending/")]
@@ -382,3 +383,107 @@ def test_purge_removes_only_stale_stashes():
     assert purge_stale_stashes() == 1
     assert not private_storage().exists(old)
     assert private_storage().exists(new)
+
+
+# Outside review (issue 16): bounded decoding, active PDF content, stash caps and lifetime ------------
+
+
+def test_16_bit_png_within_the_pixel_limit_is_refused_before_decoding(monkeypatch):
+    from PIL import ImageFile
+
+    from tests.security.bad_files import deep_png
+
+    def no_decoding(self):
+        raise AssertionError("decoded before the header check")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    for content in (deep_png(4000, 3000, 16, 2), deep_png(7000, 7000)):
+        code, message = refusal(upload("licence.png", content))
+        assert code == "too_large", message
+
+
+def test_image_over_25_megapixels_is_refused():
+    from tests.security.bad_files import deep_png
+
+    code, message = refusal(upload("licence.png", deep_png(6000, 5000, 8, 0)))
+    assert code == "too_large" and "2500 万像素" in message
+
+
+def test_pdf_with_active_content_is_refused_with_the_field_named():
+    from tests.security.bad_files import ACTIVE_PDFS
+
+    for bad in ACTIVE_PDFS:
+        with pytest.raises(ValidationError) as info:
+            validate_business_licence(upload("licence.pdf", bad.content), label="法人证书或营业执照")
+        assert info.value.code == "active_content", bad.why
+        assert info.value.messages[0].startswith("法人证书或营业执照：PDF 文件含有脚本、附件或自动执行的内容")
+
+
+def test_unparseable_pdf_and_html_inside_a_pdf_are_refused():
+    from tests.security.bad_files import PDF_HTML_POLYGLOTS, UNPARSEABLE_PDFS
+
+    for bad in UNPARSEABLE_PDFS + PDF_HTML_POLYGLOTS:
+        code, message = refusal(upload("licence.pdf", bad.content))
+        assert code in {"corrupt", "polyglot"} and message.startswith("营业执照："), bad.why
+
+
+def test_pdf_with_links_and_an_open_at_page_one_action_is_accepted():
+    from tests.security.bad_files import pdf_document
+
+    plain = pdf_document(
+        b"/Pages 2 0 R/OpenAction[3 0 R/Fit]",
+        b"/Annots[<</Type/Annot/Subtype/Link/Rect[0 0 9 9]/A<</S/URI/URI(https://www.samr.gov.cn/)>>>>]",
+    )
+    assert validate_business_licence(upload("licence.pdf", plain)) is None
+
+
+@pytest.fixture
+def small_stash(settings):
+    settings.REGISTRATION_STASH_MAX_MB_PER_IP = 1
+    settings.REGISTRATION_STASH_MAX_MB_TOTAL = 2
+
+
+def big_pdf(kb=400):
+    from tests.security.bad_files import pdf_document
+
+    return pdf_document(comment=b"%" + b" " * (kb * 1024) + b"\n")
+
+
+def test_stash_is_capped_per_client_ip(small_stash):
+    stash_upload(upload("a.pdf", big_pdf()), client_ip="203.0.113.7")
+    stash_upload(upload("b.pdf", big_pdf()), client_ip="203.0.113.7")
+    with pytest.raises(StashFull):
+        stash_upload(upload("c.pdf", big_pdf()), client_ip="203.0.113.7")
+    assert len(stored_files()) == 2
+    stash_upload(upload("d.pdf", big_pdf()), client_ip="198.51.100.9")  # another client still has room
+
+
+def test_stash_is_capped_in_total(small_stash):
+    for n in range(5):  # 5 x 400 KB fit in 2 MB, a sixth does not
+        stash_upload(upload("a.pdf", big_pdf()), client_ip=f"203.0.113.{n}")
+    with pytest.raises(StashFull):
+        stash_upload(upload("b.pdf", big_pdf()), client_ip="198.51.100.9")
+    assert len(stored_files()) == 5
+
+
+def test_stash_lives_one_hour_and_expired_files_free_their_room(small_stash, monkeypatch):
+    token = stash_upload(upload("a.pdf", big_pdf()), client_ip="203.0.113.7")
+    stash_upload(upload("b.pdf", big_pdf()), client_ip="203.0.113.7")
+    hour_ago = time.time() - 60 * 60 - 5
+    for name in stored_files():
+        os.utime(private_storage().path(f"pending/{name}"), (hour_ago, hour_ago))
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 60 * 60 + 5)
+    assert restore_upload(token) is None
+    monkeypatch.undo()
+    stash_upload(upload("c.pdf", big_pdf()), client_ip="203.0.113.7")  # the stale two are gone
+    assert len(stored_files()) == 1
+    assert purge_stale_stashes() == 0
+
+
+def test_a_new_stash_replaces_the_one_the_form_carried():
+    first = stash_upload(upload("a.pdf", PDF), client_ip="203.0.113.7")
+    second = stash_upload(upload("b.pdf", PDF), client_ip="203.0.113.7", replaces=first)
+    assert restore_upload(first) is None
+    assert restore_upload(second) is not None
+    assert len(stored_files()) == 1

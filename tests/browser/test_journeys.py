@@ -17,6 +17,7 @@ from accounts.sms.backends import locmem
 from tests.accounts.helpers import PASSWORD, png_file
 from tests.factories import make_id_number, make_uscc
 from tests.forms_config.field_type_helpers import one, query_dict, schema_of
+from tests.workflow_builders import PDF_BYTES
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -140,7 +141,7 @@ def test_individual_registers_and_logs_in(page, live_server, regions):
 
 
 def _pdf_file(path):
-    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    path.write_bytes(PDF_BYTES)  # a real minimal PDF: uploads are parsed with pypdf
     return str(path)
 
 

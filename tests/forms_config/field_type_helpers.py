@@ -10,6 +10,7 @@ from PIL import Image
 
 from forms_config.schema import Schema
 from tests.builders import field
+from tests.security.bad_files import pdf_document
 
 
 def schema_of(*fields, page_key="p"):
@@ -73,13 +74,7 @@ def image_bytes(fmt, size=(120, 90)):
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = pdf_document()  # parsed by pypdf on upload, so a real cross-reference table
 
 
 def upload(name, content):

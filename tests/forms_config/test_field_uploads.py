@@ -11,6 +11,7 @@ from wagtailstreamforms.fields import get_fields
 from forms_config import uploads
 from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
 from tests.factories import UserFactory
+from tests.security.bad_files import ACTIVE_PDFS, pdf_document
 from workflows.services import attach_files
 
 from .field_type_helpers import JPEG, PDF, PNG, errors_of, upload
@@ -92,7 +93,7 @@ def test_size_limits_default_to_10_and_stop_at_50_mb():
 
 def test_a_large_pdf_is_judged_by_its_head_and_tail(tmp_path):
     uploaded = TemporaryUploadedFile("大文件.pdf", "application/pdf", 0, None)
-    uploaded.write(PDF[:-7] + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n")
+    uploaded.write(pdf_document(comment=b"%" + b"0" * (3 * 1024 * 1024) + b"\n"))
     uploaded.flush()
     assert get_fields()["file"]().validate_upload(block(), uploaded) == "application/pdf"
     uploaded.close()
@@ -193,3 +194,12 @@ def test_a_single_file_field_takes_one_file(application):
         application, spec, [upload("营业执照.png", PNG)], [application.data["licence"][0]["id"]], user
     )
     assert errors == ["“营业执照.png”：营业执照只能上传 PDF 格式的文件（扩展名为 .pdf）。"]
+
+
+@pytest.mark.parametrize("bad", ACTIVE_PDFS, ids=str)
+def test_a_pdf_with_active_content_is_refused_naming_the_field(bad):
+    # Outside review (issue 16), finding 13: staff open attachments in desktop readers.
+    with pytest.raises(ValidationError) as info:
+        get_fields()["file"]().validate_upload(block(), upload("说明.pdf", bad.content))
+    assert info.value.code == "active_content"
+    assert "营业执照：PDF 文件含有脚本、附件或自动执行的内容" in info.value.messages[0]

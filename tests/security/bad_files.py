@@ -46,13 +46,27 @@ def image_bytes(fmt, size=(64, 48)):
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
 GIF = image_bytes("GIF")
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def pdf_document(catalog=b"/Pages 2 0 R", page=b"", *extra, comment=b""):
+    """A small PDF with a correct cross-reference table: object 1 the catalog (`catalog` inside its
+    dictionary), 2 the page tree, 3 the one page (`page` inside its dictionary), then `extra`.
+    `comment` goes right after the header, as PDF comment lines."""
+    objects = [b"<</Type/Catalog" + catalog + b">>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>"]
+    objects += [b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]" + page + b">>", *extra]
+    out = bytearray(b"%PDF-1.7\n" + comment)
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PDF = pdf_document()
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 300
 MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"PE\x00\x00" + b"\x00" * 300
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n"
@@ -92,6 +106,18 @@ def png_bomb(width=50_000, height=50_000):
     )
 
 
+@functools.cache
+def deep_png(width, height, bit_depth=16, colour_type=0):
+    """A real PNG of blank rows (bit_depth bits per channel), deflated as it is built: a few hundred KB
+    on the wire, width x height x channels x bit_depth / 8 bytes once decoded."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour_type]
+    row = b"\x00" * (1 + width * channels * bit_depth // 8)
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", data) + png_chunk(b"IEND", b"")
+
+
 def jpeg_bomb():
     """A JPEG whose frame header (SOF0) claims 65500 x 65500 pixels."""
     at = JPEG.index(b"\xff\xc0")
@@ -102,6 +128,80 @@ def oversize_pdf(limit):
     """A structurally fine PDF one byte over `limit`."""
     filler = limit + 1 - len(PDF)
     return PDF[:-7] + b"%" + b" " * (filler - 1) + PDF[-7:]
+
+
+# Active content a desktop PDF reader runs or offers to open (outside review of issue 16, finding 13).
+JS = b"<</S/JavaScript/JS(app.alert\\(31337\\))>>"
+ACTIVE_PDFS = [
+    BadFile("open.pdf", pdf_document(b"/Pages 2 0 R/OpenAction 4 0 R", b"", JS), "PDF /OpenAction running JavaScript"),
+    BadFile("launch.pdf", pdf_document(b"/Pages 2 0 R/OpenAction<</S/Launch/F(cmd.exe)>>"), "PDF /Launch action"),
+    BadFile(
+        "names.pdf",
+        pdf_document(b"/Pages 2 0 R/Names<</JavaScript<</Names[(a) 4 0 R]>>>>", b"", JS),
+        "PDF document-level /JavaScript name tree",
+    ),
+    BadFile(
+        "attached.pdf",
+        pdf_document(
+            b"/Pages 2 0 R/Names<</EmbeddedFiles<</Names[(run.exe) 4 0 R]>>>>",
+            b"",
+            b"<</Type/Filespec/F(run.exe)/EF<</F 5 0 R>>>>",
+            b"<</Type/EmbeddedFile/Length 2>>stream\nMZ\nendstream",
+        ),
+        "PDF with /EmbeddedFiles (an attached .exe)",
+    ),
+    BadFile(
+        "aa.pdf",
+        pdf_document(b"/Pages 2 0 R", b"/AA<</O<</S/GoTo/D[3 0 R/Fit]>>>>"),
+        "PDF page /AA (additional actions)",
+    ),
+    BadFile(
+        "xfa.pdf",
+        pdf_document(
+            b"/Pages 2 0 R/AcroForm<</Fields[]/XFA 4 0 R>>",
+            b"",
+            b"<</Length 12>>stream\n<xdp:xdp/>\nendstream",
+        ),
+        "PDF with an /XFA form",
+    ),
+    BadFile(
+        "flash.pdf",
+        pdf_document(
+            b"/Pages 2 0 R", b"/Annots[4 0 R]", b"<</Type/Annot/Subtype/RichMedia/Rect[0 0 9 9]/RichMediaContent<<>>>>"
+        ),
+        "PDF with a /RichMedia annotation",
+    ),
+    BadFile(
+        "link.pdf",
+        pdf_document(b"/Pages 2 0 R", b"/Annots[<</Type/Annot/Subtype/Link/Rect[0 0 9 9]/A 4 0 R>>]", JS),
+        "PDF link annotation running JavaScript",
+    ),
+    BadFile(
+        "escaped.pdf",
+        pdf_document(b"/Pages 2 0 R/OpenAction<</S/J#61vaScript/J#53(app.alert\\(1\\))>>"),
+        "PDF JavaScript behind #-escaped names",
+    ),
+]
+# HTML a browser would run if the file were ever opened as a page, where the first-bytes check misses it.
+PDF_HTML_POLYGLOTS = [
+    BadFile(
+        "img.pdf", pdf_document(comment=b"%<img src=x onerror=alert(31337)>\n"), "PDF/HTML polyglot (<img onerror>)"
+    ),
+    BadFile(
+        "deep.pdf",
+        pdf_document(comment=b"%" + b" " * 2000 + b"\n%<html><script>alert(31337)</script></html>\n"),
+        "PDF/HTML polyglot (HTML past the first 1445 bytes)",
+    ),
+    BadFile(
+        "tail.pdf",
+        pdf_document(comment=b"%" + b" " * 2000 + b"\n") + b"<script>alert(31337)</script>\n",
+        "PDF/HTML polyglot (script after %%EOF)",
+    ),
+]
+UNPARSEABLE_PDFS = [
+    BadFile("garbage.pdf", b"%PDF-1.7\n" + b"garbage " * 40 + b"\n%%EOF\n", "unparseable PDF (header and %%EOF only)"),
+    BadFile("noroot.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n", "PDF without a catalog"),
+]
 
 
 def corpus(limit):
@@ -130,6 +230,9 @@ def corpus(limit):
         BadFile("bomb.pdf", zip_bomb(), "zip bomb renamed .pdf"),
         BadFile("bomb.png", png_bomb(), "decompression-bomb PNG (50000 x 50000 declared)"),
         BadFile("bomb.jpg", jpeg_bomb(), "decompression-bomb JPEG (65500 x 65500 declared)"),
+        BadFile("deep.png", deep_png(7000, 7000), "7000 x 7000 16-bit PNG (49 MP, 98 MB decoded, zlib-small)"),
+        BadFile("deep-rgb.png", deep_png(4000, 3000, 16, 2), "16-bit RGB PNG within the pixel limit"),
+        BadFile("big.png", deep_png(6000, 5000, 8, 0), "30-megapixel PNG (over 25 MP)"),
         BadFile("big.pdf", oversize_pdf(limit), "one byte over the size limit"),
         BadFile("empty.pdf", b"", "empty file"),
         # Names.
@@ -153,6 +256,10 @@ def corpus(limit):
         BadFile("truncated.png", PNG[: len(PNG) // 2], "truncated PNG"),
         BadFile("truncated.jpg", JPEG[: len(JPEG) // 2], "truncated JPEG"),
         BadFile("noeof.pdf", PDF.replace(b"%%EOF", b"%%EOX"), "PDF without %%EOF"),
+        *UNPARSEABLE_PDFS,
+        # Active content and PDF/HTML polyglots.
+        *ACTIVE_PDFS,
+        *PDF_HTML_POLYGLOTS,
     ]
     return files
 

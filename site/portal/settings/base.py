@@ -278,6 +278,12 @@ SMS_HOURLY_LIMIT_PER_IP = env.get_int("SMS_HOURLY_LIMIT_PER_IP", 10)
 SMS_DAILY_LIMIT_PER_IP = env.get_int("SMS_DAILY_LIMIT_PER_IP", 30)
 REGISTRATION_HOURLY_LIMIT_PER_IP = env.get_int("REGISTRATION_HOURLY_LIMIT_PER_IP", 5)
 REGISTRATION_DAILY_LIMIT_PER_IP = env.get_int("REGISTRATION_DAILY_LIMIT_PER_IP", 20)
+# Registration POSTs carrying a file, successful or not (each is checked by content and may be kept).
+REGISTRATION_UPLOAD_HOURLY_LIMIT_PER_IP = env.get_int("REGISTRATION_UPLOAD_HOURLY_LIMIT_PER_IP", 10)
+REGISTRATION_UPLOAD_DAILY_LIMIT_PER_IP = env.get_int("REGISTRATION_UPLOAD_DAILY_LIMIT_PER_IP", 40)
+# Business licences kept across a failed registration form (accounts/uploads.py, one hour each).
+REGISTRATION_STASH_MAX_MB_PER_IP = env.get_int("REGISTRATION_STASH_MAX_MB_PER_IP", 20)
+REGISTRATION_STASH_MAX_MB_TOTAL = env.get_int("REGISTRATION_STASH_MAX_MB_TOTAL", 500)
 # Answers "this username / mobile / ID number is already registered" per hour / per day (enumeration).
 ENUMERATION_HOURLY_LIMIT_PER_IP = env.get_int("ENUMERATION_HOURLY_LIMIT_PER_IP", 10)
 ENUMERATION_DAILY_LIMIT_PER_IP = env.get_int("ENUMERATION_DAILY_LIMIT_PER_IP", 30)
