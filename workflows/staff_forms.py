@@ -134,8 +134,9 @@ class CorrectionTargetRow:
 
 
 def value_preview(spec, raw):
-    """A short view of the applicant's value beside the checkbox; the detail page has it all."""
-    printed = printing.printed_field(spec, raw)
+    """A short view of the applicant's value beside the checkbox; the detail page has it all.
+    Masked as the detail page masks it (ID numbers and mobiles, printing's masked=True)."""
+    printed = printing.printed_field(spec, raw, masked=True)
     if printed.is_table:
         return gettext("（表格，%(n)s 行）") % {"n": len(printed.rows or [])} if printed.rows else ""
     text = " ".join(line.strip() for line in printed.lines if line.strip())
