@@ -22,7 +22,6 @@ IP and in total (`REGISTRATION_STASH_MAX_MB_PER_IP`, `REGISTRATION_STASH_MAX_MB_
 hour, and a new upload on the same form replaces the previous one.
 """
 
-import logging
 import re
 import uuid
 from io import BytesIO
@@ -199,8 +198,6 @@ PDF_MARKUP_RE = re.compile(
 SCAN_CHUNK = 1024 * 1024
 SCAN_OVERLAP = 256
 
-pdf_logger = logging.getLogger("pypdf")
-
 
 class ActivePdfContent(Exception):
     pass
@@ -254,18 +251,13 @@ def check_pdf_content(stream, label):
         if _scan_markup(stream):
             raise ValidationError(PDF_ERRORS["markup"], code="polyglot", params={"label": label})
         stream.seek(0)
-        # The walk's warnings about repaired cross-references say nothing an operator can act on.
-        level = pdf_logger.level
-        pdf_logger.setLevel(logging.ERROR)
-        try:
-            reader = PdfReader(stream, strict=False)
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise ValueError("encrypted with a password")
-            if not isinstance(reader.trailer["/Root"].get_object(), DictionaryObject):
-                raise ValueError("no catalog")
-            _walk_pdf(reader)
-        finally:
-            pdf_logger.setLevel(level)
+        # pypdf logs (WARNING, logger "pypdf") what it repaired on the way; the refusal is the answer.
+        reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("encrypted with a password")
+        if not isinstance(reader.trailer["/Root"].get_object(), DictionaryObject):
+            raise ValueError("no catalog")
+        _walk_pdf(reader)
     except ValidationError:
         raise
     except ActivePdfContent:
