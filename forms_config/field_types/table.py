@@ -32,8 +32,9 @@ COLUMN_TYPE_CHOICES = [
     ("mobile", _("手机号")),
     ("uscc", _("统一社会信用代码")),
 ]
-# Cell types holding personal data, and how staff see them (masked_rows_for_display).
-COLUMN_MASKS = {"id_number": masking.mask_id_number, "mobile": masking.mask_mobile}
+# Cell types holding personal data, and how staff see them (masked_rows_for_display); a free
+# 文本 cell has each mobile or ID number typed into it masked, as free-text fields do.
+COLUMN_MASKS = {"id_number": masking.mask_id_number, "mobile": masking.mask_mobile, "text": masking.redact_text}
 DEFAULT_MAX_ROWS = 200
 MAX_MAX_ROWS = 1000
 INPUT_TYPES = {"date": "date", "mobile": "tel"}
@@ -278,7 +279,8 @@ class TableField(SchemaField):
         return [c.label for c in columns], rows
 
     def masked_rows_for_display(self, block_value, raw):
-        """rows_for_display with 身份证号码 and 手机号 columns masked, for staff (accounts.masking)."""
+        """rows_for_display with 身份证号码 and 手机号 columns masked and the numbers in 文本 cells, for staff
+        (accounts.masking)."""
         labels, rows = self.rows_for_display(block_value, raw)
         maskers = [COLUMN_MASKS.get(c.type) for c in table_columns(block_value)]
         return labels, [[mask(cell) if mask else cell for mask, cell in zip(maskers, row, strict=True)] for row in rows]

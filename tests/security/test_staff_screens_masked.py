@@ -29,6 +29,8 @@ ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 BODY_MOBILE = "18655556666"
 FREE_TEXT_MOBILE = "17700001111"
 FREE_TEXT_ID = make_id_number(66, birth="19800229")
+TEXT_CELL_MOBILE = "19912345678"  # typed into a table's 文本 column
+TEXT_CELL_ID = make_id_number(67, birth="19910704")
 
 STATES = [S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.REVIEW_SCHEDULED, S.REVIEWED, S.APPROVED, S.DENIED]
 LISTS = [
@@ -60,9 +62,16 @@ def parties():
 
 
 def draft(parties):
-    """filled_draft's typed fields and table rows, and more numbers typed into free text."""
+    """filled_draft's typed fields and table rows, and more numbers typed into free text and into a
+    table's text column."""
     application = filled_draft(parties)
-    services.save_values(application, {"quality_system": f"质量负责人 {FREE_TEXT_MOBILE}，身份证 {FREE_TEXT_ID}"})
+    personnel = application.data["personnel"] + [
+        {"name": f"王质检（手机 {TEXT_CELL_MOBILE}）", "id_number": TEXT_CELL_ID}
+    ]
+    services.save_values(
+        application,
+        {"quality_system": f"质量负责人 {FREE_TEXT_MOBILE}，身份证 {FREE_TEXT_ID}", "personnel": personnel},
+    )
     return application
 
 
