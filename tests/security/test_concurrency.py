@@ -272,6 +272,10 @@ def request_correction(browser, application):
     return browser.post(url, data)
 
 
+# What test_conflicting_actions_after_submission fires, for `make security-figures`.
+AFTER_SUBMISSION_PAIRS = ("受理 × 受理", "受理 × 补正告知", "撤回 × 补正后重新提交")
+
+
 def test_conflicting_actions_after_submission(parties, live_server):
     """Two officers accepting at once, 受理 against 补正告知, and the applicant's 撤回 against
     补正后重新提交 (in one test for the reason given above)."""

@@ -2,10 +2,23 @@
 security-figures` prints them): URLs × roles of the access matrix, hostile strings tried, bad
 files refused. They are also floors: the suite fails if a refactoring quietly shrinks them."""
 
+import re
+from pathlib import Path
+
 from tests.security.test_access_matrix import ROLES, matrix_size
 from tests.security.test_bad_uploads import CORPUS_SIZE, REFUSALS_CHECKED
+from tests.security.test_concurrency import AFTER_SUBMISSION_PAIRS, DRAFT_PAIRS, ROUNDS
 from tests.security.test_hostile_input import HOSTILE_STRINGS_TRIED as HOSTILE_STRINGS_BEFORE_SUBMISSION
 from tests.security.test_hostile_post_submission import HOSTILE_STRINGS_TRIED_AFTER_SUBMISSION
+
+
+def review_findings_closed():
+    """The rows of docs/security.md's "Outside review (issue 16)" table: one per finding closed,
+    each citing its test (tests/security/test_security_doc.py imports every cited node)."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    section = text.split("## Outside review (issue 16)", 1)[1].split("\n## ", 1)[0]
+    return len(re.findall(r"^\| \d+\. ", section, flags=re.MULTILINE))
+
 
 HOSTILE_STRINGS_TRIED = HOSTILE_STRINGS_BEFORE_SUBMISSION + HOSTILE_STRINGS_TRIED_AFTER_SUBMISSION
 
@@ -17,7 +30,12 @@ def test_figures():
         f"{skipped} skipped with a reason"
         f"\nhostile input: {HOSTILE_STRINGS_TRIED} hostile strings tried"
         f"\nbad uploads: {CORPUS_SIZE} bad files, {REFUSALS_CHECKED} refusals checked over every upload entry point"
+        f"\nconcurrency (PostgreSQL): {len(DRAFT_PAIRS)} pairs on a draft + {len(AFTER_SUBMISSION_PAIRS)} after "
+        f"submission, {ROUNDS} rounds each = {(len(DRAFT_PAIRS) + len(AFTER_SUBMISSION_PAIRS)) * ROUNDS} races"
+        f"\noutside review (issue 16): {review_findings_closed()} findings closed, each with its regression test"
     )
     assert urls >= 300 and len(ROLES) == 9 and pairs >= 3000
     assert HOSTILE_STRINGS_TRIED >= 300
     assert CORPUS_SIZE >= 20 and REFUSALS_CHECKED >= 100
+    assert len(DRAFT_PAIRS) >= 6 and ROUNDS >= 3
+    assert review_findings_closed() == 14
