@@ -5,11 +5,9 @@ refused, with the same message the form would have given.
 """
 
 import importlib
-import threading
 
 import pytest
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts import forms
@@ -92,35 +90,6 @@ def test_registration_stores_the_individuals_id_number_on_the_organisation(clien
     assert _post(client, data).status_code == 302
     user = User.objects.get(username=data["username"])
     assert user.organisation.contact_id_number == data["id_number"] == user.id_number
-
-
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_two_threads_registering_racecase_and_racecase_only_one_wins():
-    from accounts import services
-
-    data = [individual_data(1, username="RaceCase"), individual_data(2, username="racecase")]
-    for item in data:
-        item["sms_code"] = sms_code_for(item["mobile"])
-    barrier, results = threading.Barrier(2), []
-
-    def register(item):
-        try:
-            barrier.wait()
-            services.register_applicant(OrganisationKind.INDIVIDUAL, item)
-            results.append("ok")
-        except services.DuplicateRegistration as error:
-            results.append(error.errors)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register, args=(item,)) for item in data]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results, key=str) == sorted(["ok", {"username": "该用户名已被注册，请换一个。"}], key=str)
-    assert User.objects.filter(username__iexact="racecase").count() == 1
 
 
 # --- the migration reports duplicates already in the table instead of failing on the constraint ---
