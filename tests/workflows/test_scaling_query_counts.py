@@ -23,7 +23,7 @@ CEILINGS = {
     "licence item": 11,  # 9
     "applicant list": 10,  # 8
     "form page": 10,  # 8
-    "autosave": 10,  # 8
+    "autosave": 12,  # 11: 8 + the row lock (SELECT … FOR UPDATE) and its savepoint, issue 16 finding 1
     "check page": 10,  # 8
     "submit": 45,  # 41: the event, the grants, the notifications, the numbering
     "authority queue": 16,  # 14, Wagtail's admin permission lookups included
