@@ -43,7 +43,7 @@ def exceeded(request):
 def message(over):
     if over.period == ratelimit.DAY:
         return _("您所在网络今日登录失败次数已达上限，请明天再试。")
-    return _("您所在网络登录失败次数过多，请%(minutes)d分钟后再试。") % {"minutes": max(1, -(-over.retry_after // 60))}
+    return _("您所在网络登录失败次数过多，请%(minutes)d分钟后再试。") % {"minutes": over.minutes}
 
 
 class LoginFailureLimitMixin:

@@ -91,6 +91,11 @@ class Exceeded:
     limit: int
     retry_after: int
 
+    @property
+    def minutes(self):
+        """The wait in whole minutes, rounded up and at least 1, as the messages say it."""
+        return max(1, -(-self.retry_after // 60))
+
 
 def _limits(limits):
     # A limit of 0 or less switches that window off (e.g. an intranet deployment behind one NAT).
@@ -167,29 +172,25 @@ def registration_upload_limits():
     ]
 
 
-def _minutes(seconds):
-    return max(1, -(-seconds // 60))
-
-
 def sms_message(exceeded):
     if exceeded.period == DAY:
         return _("您所在网络今日获取验证码次数已达上限，请明天再试。")
-    return _("您所在网络获取验证码过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}
+    return _("您所在网络获取验证码过于频繁，请%(minutes)d分钟后再试。") % {"minutes": exceeded.minutes}
 
 
 def registration_upload_message(exceeded):
     if exceeded.period == DAY:
         return _("您所在网络今日上传注册材料的次数已达上限，请明天再试。")
-    return _("您所在网络上传注册材料过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}
+    return _("您所在网络上传注册材料过于频繁，请%(minutes)d分钟后再试。") % {"minutes": exceeded.minutes}
 
 
 def registration_message(exceeded):
     if exceeded.period == DAY:
         return _("您所在网络今日注册次数已达上限，请明天再试。")
-    return _("您所在网络注册过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}
+    return _("您所在网络注册过于频繁，请%(minutes)d分钟后再试。") % {"minutes": exceeded.minutes}
 
 
 def enumeration_message(exceeded):
     if exceeded.period == DAY:
         return _("您所在网络今日查询注册信息次数已达上限，请明天再试。")
-    return _("您所在网络查询注册信息过于频繁，请%(minutes)d分钟后再试。") % {"minutes": _minutes(exceeded.retry_after)}
+    return _("您所在网络查询注册信息过于频繁，请%(minutes)d分钟后再试。") % {"minutes": exceeded.minutes}

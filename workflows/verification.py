@@ -241,7 +241,7 @@ class LookupRefused:
 
     @property
     def message(self):
-        minutes = {"minutes": max(1, -(-self.exceeded.retry_after // 60))}
+        minutes = {"minutes": self.exceeded.minutes}
         if self.by_organisation:
             if self.exceeded.period == ratelimit.DAY:
                 return gettext("本单位今日查询许可证次数已达上限，请明天再试。")
