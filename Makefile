@@ -44,20 +44,20 @@ test: install fonts chromium
 test-fast: install fonts
 	$(BIN)/python -m pytest -n 2 -m "not browser"
 
-# The README's screenshots (issue 8): the browser journeys save named PNGs of each role's key screens,
+# The README's screenshots: the browser journeys save named PNGs of each role's key screens,
 # at desktop width and 375 px, into docs/screens/ (tests/browser/screens.py). SQLite, one Chromium.
 SCREENSHOTS_DIR ?= docs/screens
 screenshots: install fonts chromium
 	env -u DATABASE_URL -u REDIS_URL SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) $(BIN)/python -m pytest -p no:xdist -q \
 		tests/browser/test_journeys.py -k "key_screens or 375px"
 
-# The security figures the README quotes (issue 5): matrix size, hostile inputs, bad files, faults.
+# The security figures the README quotes: matrix size, hostile inputs, bad files, faults.
 security-figures: install
 	$(BIN)/python -m pytest tests/security/test_figures.py -q -s -p no:xdist
 	@$(BIN)/python -m pytest --collect-only -q tests/security/test_faults.py tests/security/test_crash_consistency.py \
 		tests/security/test_backup_restore.py | tail -1 | sed 's/^/fault injection, crash and restore: /'
 
-# make bench (issue 6, docs/benchmarks.md): bench data on PostgreSQL, gunicorn with production settings on
+# make bench (docs/benchmarks.md): bench data on PostgreSQL, gunicorn with production settings on
 # loopback, locust headless; prints one table and writes var/bench/results.md. Needs the PostgreSQL
 # on 127.0.0.1 and Redis; never touches the test databases. BENCH_ARGS passes options to bench/run.py
 # (e.g. BENCH_ARGS=--skip-data to reuse the data, --small for a quick check).
@@ -78,7 +78,7 @@ bench: $(BENCH_STAMP) fonts
 	&& $(BIN)/python bench/run.py $(BENCH_ARGS); \
 	status=$$?; echo "make bench took $$(( $$(date +%s) - start )) s"; exit $$status
 
-# make bench-cluster (issue 6, docs/operations.md "Running on several machines"): two gunicorn
+# make bench-cluster (docs/operations.md "Running on several machines"): two gunicorn
 # instances behind nginx on loopback sharing PostgreSQL and Redis, against one instance with the
 # same total of workers, on the data `make bench` generated (run that first). Writes
 # var/bench/cluster.md. CLUSTER_ARGS passes options to bench/cluster.py (e.g. --only trivial,catalogue).

@@ -1,7 +1,7 @@
 """Forms of the staff screens in the Wagtail admin (用户管理, 单位管理).
 
 A staff account (审批机关 or 鉴定评审机构 staff) acts for one organisation, and object permissions
-are granted to that organisation's group, never to the person (DESIGN.md decision 3). So the
+are granted to that organisation's group, never to the person (docs/decisions.md, decision 3). So the
 user forms pick the organisation, and saving puts the user into exactly that organisation's
 group; the per-organisation groups are kept out of the role checkboxes, where a mistaken tick
 would hand one body's applications to another.
@@ -141,7 +141,7 @@ class OrganisationAdminForm(WagtailAdminModelForm):
 
 
 class AuthorityAdminForm(OrganisationAdminForm):
-    # A bureau's jurisdiction is a whole province (DOMAIN.md: approval authority).
+    # A bureau's jurisdiction is a whole province (docs/domain.md, "Who takes part").
     region = RegionChoiceField(
         label=_("管辖省份"),
         queryset=Region.objects.filter(level=Region.Level.PROVINCE),

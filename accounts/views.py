@@ -139,7 +139,7 @@ class LoginView(LoginFailureLimitMixin, auth_views.LoginView):
 
     def get_default_redirect_url(self):
         user = self.request.user
-        # Staff (authorities, review bodies, editors) work in the Wagtail admin (DESIGN.md 4).
+        # Staff (authorities, review bodies, editors) work in the Wagtail admin (docs/decisions.md, decision 4).
         if user.is_staff or user.is_superuser:
             return reverse("wagtailadmin_home")
         return reverse("accounts:my_services")

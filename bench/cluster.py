@@ -1,4 +1,4 @@
-"""`make bench-cluster` (issue 6, docs/operations.md "Running on several machines"): the same code
+"""`make bench-cluster` (docs/operations.md "Running on several machines"): the same code
 on two app servers behind nginx, sharing PostgreSQL and Redis, measured on loopback.
 
     .venv/bin/python bench/cluster.py [--duration 15] [--only trivial,catalogue] [--setups cluster,direct]

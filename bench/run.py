@@ -1,4 +1,4 @@
-"""`make bench` (issue 6, docs/benchmarks.md): data, gunicorn with production settings, locust
+"""`make bench` (docs/benchmarks.md): data, gunicorn with production settings, locust
 headless in-process, one table.
 
     .venv/bin/python bench/run.py [--skip-data] [--small] [--duration 15] [--soak-seconds 60]

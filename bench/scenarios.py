@@ -5,7 +5,7 @@ neither of which may import Django here (the driver is monkey-patched by gevent)
 
 from dataclasses import dataclass
 
-# Issue 6: "p95 ≤100 ms at 16 concurrent users, zero errors" for the logged-in pages.
+# The target for the logged-in pages (docs/benchmarks.md): p95 ≤100 ms at 16 concurrent users, zero errors.
 P95_TARGET_MS = 100
 PDF_TARGETS_MS = {"application": 500, "decision": 150}  # warm worker, median (see run.pdf_microbench)
 SOAK_MEMORY_GROWTH_TARGET = 0.20

@@ -14,7 +14,7 @@ slug (ASCII, unique), category and activity (cms.models choices), item_name (许
 catalogue names it), sub_item (许可子项目, may be ""), approval_level (the item's authority; a level's
 own approval_level, if set, wins), parameters_note, levels [{code, description, approval_level?,
 covers?}], extra_attachments (added to the common ones), note (one extra guidance sentence), and
-optionally basis (where DOMAIN.md gives the split) and verify: the split or a level's scope is a
+optionally basis (where the source of the split is known) and verify: the split or a level's scope is a
 guess to check against the published catalogue; the command counts them so the operator knows.
 An item without grades still has one level ("不分级"): applicants choose levels, not items.
 """

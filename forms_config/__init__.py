@@ -1,1 +1,1 @@
-"""Application form schemas (申请书): built by editors from wagtailstreamforms blocks. See issue 3."""
+"""Application form schemas (申请书): built by editors from streamforms blocks (docs/decisions.md, decision 1)."""

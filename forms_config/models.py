@@ -5,7 +5,7 @@ publishing: saving keeps a revision, publishing makes it what new applicants get
 application freezes the published content into a `FormSchemaVersion`: immutable, identified by
 the SHA-256 of its canonical JSON, shared by every application started while the content was the
 same. The application is rendered and validated against that version for its whole life
-(DESIGN.md decision 1), so later edits never touch in-flight applications.
+(docs/decisions.md, decision 1), so later edits never touch in-flight applications.
 """
 
 import hashlib

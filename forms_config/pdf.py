@@ -1,4 +1,4 @@
-"""The one PDF path (DESIGN.md decision 5): a template under templates/pdf/ rendered by xhtml2pdf.
+"""The one PDF path (docs/decisions.md, decision 5): a template under templates/pdf/ rendered by xhtml2pdf.
 
 Every printable document goes through `render_pdf` / `pdf_response`, so the CJK font, the page
 layout (templates/pdf/base.html) and the resource rules are decided once, here.

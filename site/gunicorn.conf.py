@@ -17,7 +17,7 @@ access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
 
 
 def _drop_server_header():
-    """No `Server: gunicorn` banner (outside review, issue 16): it names the software to anyone
+    """No `Server: gunicorn` banner (outside review, docs/security.md): it names the software to anyone
     probing an app server directly. gunicorn has no setting for it, so its Response leaves that
     one line out; the workers fork from the master that reads this file. Behind nginx the client
     sees nginx's own header, which `server_tokens off;` strips of its version (docs/operations.md)."""

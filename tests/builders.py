@@ -1,4 +1,4 @@
-"""Builders for forms, the catalogue and applications, shared by the tests of issue 3 onwards.
+"""Builders for forms, the catalogue and applications, shared by the form, catalogue and workflow tests.
 
 `make_form_schema` takes pages as plain Python (what an editor would click together) and
 publishes the snippet; `make_catalogue` builds home → catalogue → items with national and

@@ -1,4 +1,4 @@
-"""Proof that a bureau can put the product into service as it ships (issue 15): from an empty
+"""Proof that a bureau can put the product into service as it ships: from an empty
 PostgreSQL database, with the production settings (DEBUG off), the commands of docs/operations.md
 "First start of a new site" — migrate, collectstatic, setup_portal, createsuperuser — then people
 through the site's URLs (tests/production_journey.py, in a process of its own): the administrator

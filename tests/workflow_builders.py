@@ -1,10 +1,10 @@
 """The parties of the licensing workflow and applications driven to any state through the real
-actions, shared by the workflow tests of issue 4 onwards.
+actions, shared by the workflow tests.
 
 `make_parties(catalogue)` gives one user per role of the access matrix: the applicant, another
 enterprise, the right authority (Beijing), another province's authority, SAMR, the assigned
 review body, another review body and a content editor. `application_in(state, parties)` submits
-a complete application for the provincial level D and walks it along DOMAIN.md's happy path (or
+a complete application for the provincial level D and walks it along docs/domain.md's happy path (or
 the branch that leads to `state`).
 """
 

@@ -1,4 +1,4 @@
-"""One service function per action of DOMAIN.md's state machine (DESIGN.md decision 2).
+"""One service function per action of the state machine (docs/domain.md; docs/decisions.md, decision 2).
 
 Every action runs in one transaction through `_perform`:
 1. lock the application's row (select_for_update), so two people acting at once are serialised

@@ -1,4 +1,4 @@
-"""审批机关 derivation: never typed by the applicant (DOMAIN.md, "Approval authority").
+"""审批机关 derivation: never typed by the applicant (docs/domain.md, "Who takes part").
 
 A national level goes to SAMR (国家市场监督管理总局); any other goes to the market-regulation
 bureau of the province the applicant is registered in. Levels of both kinds cannot share one

@@ -1,7 +1,7 @@
 """工作日历 in the Wagtail admin (设置 menu): staff enter a year's holidays and adjusted working days.
 
 The packages behind workflows/working_days.py lag the State Council's yearly announcement
-(DESIGN.md decision 6). When it is published, staff enter the year here: each row overrides the
+(docs/decisions.md, decision 6). When it is published, staff enter the year here: each row overrides the
 packages for its date, and a year with any row stops being an estimate. Rows are also how a
 wrong package date is corrected. Who may edit is Wagtail's default model permission policy
 (workflows.add/change/delete_calendarday).

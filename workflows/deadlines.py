@@ -1,4 +1,4 @@
-"""Statutory time limits (DOMAIN.md, the process table), counted in working days.
+"""Statutory time limits (docs/domain.md, "Statutory time limits"), counted in working days.
 
 The limits are content: each licence item page carries its own (受理时限, 约定评审时间时限,
 审查发证时限, defaults 5/10/20 working days); an application runs on the strictest limit among

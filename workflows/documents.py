@@ -84,7 +84,7 @@ def issue(application, kind, user, event=None, number="", **context):
         **context,
     }
     # An issued document is the authority's official text, in Chinese, whatever language the
-    # officer's screen happens to use (DOMAIN.md "Documents").
+    # officer's screen happens to use (docs/domain.md, "Documents issued").
     with translation.override(settings.LANGUAGE_CODE):
         content = render_pdf(template_for(kind), context)
     document = Document(

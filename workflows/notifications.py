@@ -1,5 +1,5 @@
 """Who hears about each action, and how: in-app (always), e-mail, and SMS for the applicant's
-key events (DOMAIN.md; issue 4).
+key events (docs/domain.md).
 
 Everything is written in the action's transaction, so a rolled-back action leaves no message: the
 in-app rows, and one outbox row per e-mail and SMS (accounts/outbox.py), linked to the application

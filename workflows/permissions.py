@@ -1,6 +1,6 @@
 """Who may see and act on an application: django-guardian permissions on organisation groups.
 
-Permissions go to an organisation's group, never to a person (DESIGN.md decision 3):
+Permissions go to an organisation's group, never to a person (docs/decisions.md, decision 3):
 - the applicant organisation gets view + change when the draft is created;
 - the authority gets view + process_application on submission (process is taken back when the
   applicant withdraws; view stays, for the record);

@@ -1,5 +1,5 @@
 """What the applicant sees of an application's progress: the next thing to do, the stages of the
-process, the running time limit and the record of every step (guide 1.6, DOMAIN.md's process).
+process, the running time limit and the record of every step (guide 1.6, the process in docs/domain.md).
 
 Everything here reads prefetched relations where the list view provides them (see
 `applicant_list_queryset`), so the list costs the same number of queries for 3 or 300 rows.
@@ -141,7 +141,7 @@ class StageSpec:
     states: tuple
 
 
-# DOMAIN.md: 申请 → 受理 (补正) → 协商鉴定评审时间 → 鉴定评审 → 审查与发证 (TSG 07-2019 §3.1).
+# docs/domain.md: 申请 → 受理 (补正) → 协商鉴定评审时间 → 鉴定评审 → 审查与发证 (TSG 07-2019 §3.1).
 STAGES = (
     StageSpec("apply", _("申请"), (S.DRAFT,)),
     StageSpec("accept", _("受理"), (S.SUBMITTED, S.CORRECTION_REQUESTED, S.NOT_ACCEPTED)),

@@ -3,8 +3,8 @@ took against its statutory limit, and what is overdue.
 
 Everything is read from the audit trail (ApplicationEvent), so a month counts what happened in it:
 an application submitted in March and approved in May counts as received in March and approved in
-May. The steps are the ones the Administrative Licensing Law sets limits for (DOMAIN.md, the
-process table), each measured from the event that starts its clock to the event that stops it:
+May. The steps are the ones the Administrative Licensing Law sets limits for (docs/domain.md, the
+time-limit table), each measured from the event that starts its clock to the event that stops it:
 
 - 受理: 提交 or 补正后重新提交 → 受理 / 不予受理 / 补正告知. A correction stops the acceptance clock and
   the resubmission starts a new one (workflows.deadlines.start_clock runs on every change of

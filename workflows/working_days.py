@@ -1,4 +1,4 @@
-"""The Chinese working-day calendar behind statutory time limits (DESIGN.md decision 6).
+"""The Chinese working-day calendar behind statutory time limits (docs/decisions.md, decision 6).
 
 Time limits in the Administrative Licensing Law (5, 10, 20 working days, ...) are counted on
 the official calendar: weekends and public holidays are days off, except the adjusted working

@@ -1,7 +1,7 @@
 """Case-insensitive unique usernames; one individual account (个人用户) per ID number.
 
 The registration form checked both, but only before saving: two registrations at the same moment
-both passed (outside review, issue 16). Before the constraints are created, the individual's ID
+both passed (outside review, docs/security.md). Before the constraints are created, the individual's ID
 number is copied onto its organisation (where the constraint can see the kind), and rows that
 would break a constraint are listed with what to do, instead of a bare IntegrityError.
 """

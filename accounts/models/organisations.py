@@ -2,7 +2,7 @@
 
 One table for all kinds so that a user belongs to exactly one organisation and object
 permissions are always granted to the organisation's Django group, never to a person
-(DESIGN.md decision 3). An individual applicant (个人用户) gets an organisation of kind
+(docs/decisions.md, decision 3). An individual applicant (个人用户) gets an organisation of kind
 `individual` for the same reason. Authority and ReviewBody are proxies for the staff screens.
 """
 

@@ -1,4 +1,4 @@
-/* Phones (issue 8): below 640 px portal.css shows each row of a table.reflow as a block, one cell
+/* Phones: below 640 px portal.css shows each row of a table.reflow as a block, one cell
  * under the other, each headed by its column's name from data-label. This copies the column
  * headers into data-label, so templates keep plain <th scope="col"> headers and no page scrolls
  * sideways at 375 px. Rows added later (the repeating table's 添加一行) are cloned from a labelled

@@ -1,4 +1,4 @@
-"""Who is registered must not be learnt in bulk (outside review, issue 16, finding 9).
+"""Who is registered must not be learnt in bulk (outside review finding 9, docs/security.md).
 
 The registration page and 获取验证码 for 注册 say so when a username, mobile or ID number is
 taken (a real user needs to know); each such answer counts against a per-IP budget. The reset

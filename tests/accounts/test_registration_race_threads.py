@@ -1,4 +1,4 @@
-"""Two registrations at once on PostgreSQL, in two threads (outside review, issue 16, finding 11):
+"""Two registrations at once on PostgreSQL, in two threads (outside review finding 11, docs/security.md):
 the database's case-insensitive unique username decides, and the loser gets the form's message.
 
 A module of its own: the test commits for real (transactional), which empties every table at its

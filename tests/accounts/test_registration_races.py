@@ -1,4 +1,4 @@
-"""Uniqueness held by the database, not only by the form (outside review, issue 16, finding 11).
+"""Uniqueness held by the database, not only by the form (outside review finding 11, docs/security.md).
 
 The form's checks run before the save; a second registration landing in between must still be
 refused, with the same message the form would have given.

@@ -385,7 +385,7 @@ def test_purge_removes_only_stale_stashes():
     assert private_storage().exists(new)
 
 
-# Outside review (issue 16): bounded decoding, active PDF content, stash caps and lifetime ------------
+# Outside review (docs/security.md): bounded decoding, active PDF content, stash caps and lifetime ----
 
 
 def test_16_bit_png_within_the_pixel_limit_is_refused_before_decoding(monkeypatch):

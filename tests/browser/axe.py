@@ -1,4 +1,4 @@
-"""axe-core on every page the browser journeys load (issue 8).
+"""axe-core on every page the browser journeys load.
 
 The vendored axe.min.js goes in as a context init script, so it reaches every page and popup of
 every context without touching the page's Content-Security-Policy (init scripts are not page
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 FAILING_IMPACTS = {"serious", "critical"}
 # On portal pages (not Wagtail's admin, whose structure is Wagtail's) these fail at any impact:
-# axe rates them "moderate", but issue 8 asks for headings in order, one <h1> and landmarks.
+# axe rates them "moderate", but we require headings in order, one <h1> and landmarks.
 PORTAL_STRICT_RULES = {"heading-order", "page-has-heading-one", "landmark-one-main", "landmark-unique", "region"}
 
 # Runs in every frame after axe.min.js. Only the top document starts a run: axe reaches frames

@@ -353,7 +353,7 @@ def test_table_rows_are_added_and_deleted(page, live_server, regions):
     ]
 
 
-# ----- the whole process across the three roles (issue 4) -----
+# ----- the whole process across the three roles -----
 
 
 def _pdf_text(body):
@@ -416,7 +416,7 @@ def _confirmed(page, button, done):
 def test_application_goes_from_submission_through_correction_and_review_to_a_downloaded_licence(
     browser, live_server, regions, tmp_path
 ):
-    """Issue 4 end to end in three browser contexts (applicant, authority, review body): submit →
+    """The whole process end to end in three browser contexts (applicant, authority, review body): submit →
     补正 → resubmit → 受理 → dates agreed → 评审报告 → 评审反馈表 → 准予许可 → the licence PDF."""
     from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema
     from tests.builders import page as form_page
@@ -604,7 +604,7 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 
 def test_admin_needs_no_inline_script(browser, live_server):
-    """Issue 5, item 5: the admin's script-src has no 'unsafe-inline', and Wagtail's InlinePanel,
+    """The admin's script-src has no 'unsafe-inline', and Wagtail's InlinePanel,
     chooser and date pickers, started by static/js/admin-init.js from JSON blocks, still work."""
     from tests.builders import make_catalogue
     from tests.factories import UserFactory
@@ -654,7 +654,7 @@ def test_admin_needs_no_inline_script(browser, live_server):
     page.context.close()
 
 
-# ----- the licence register and public verification (issue 7) -----
+# ----- the licence register and public verification -----
 
 
 def _qr_texts(pdf):
@@ -747,7 +747,7 @@ def test_approved_licence_is_in_the_register_and_verified_publicly_through_its_q
         role_page.context.close()
 
 
-# ----- accessibility: keyboard only, phones, screenshots (issue 8) -----
+# ----- accessibility: keyboard only, phones, screenshots -----
 # axe-core runs on every page of every journey (tests/browser/axe.py, hooked in conftest.py).
 
 
@@ -837,7 +837,7 @@ def _tab_to_label(page, text, limit=200):
 
 
 def test_enterprise_registers_with_the_keyboard_only(page, live_server, regions, tmp_path):
-    """Issue 8: registration without a mouse: Tab, Shift+Tab, arrows, Space, Enter and typing."""
+    """Registration without a mouse: Tab, Shift+Tab, arrows, Space, Enter and typing."""
     licence = tmp_path / "营业执照.png"
     licence.write_bytes(png_file().read())
     page.goto(live_server.url + "/accounts/register/")
@@ -917,7 +917,7 @@ def test_error_messages_are_tied_to_their_fields_and_announced(page, live_server
 
 
 def test_whole_application_with_the_keyboard_only(browser, live_server, tmp_path):
-    """Issue 8: choose items, every page of the standard form (region cascade, repeating tables,
+    """Choose items, every page of the standard form (region cascade, repeating tables,
     uploads, a conditional field, the declaration), the check page and 提交, all from the keyboard."""
     from django.core.management import call_command
 
@@ -1185,7 +1185,7 @@ PHONE_SCREENS = {"home", "register-enterprise", "application-page-3", "check", "
 
 
 def test_every_portal_page_works_at_375px(browser, live_server, tmp_path):
-    """Issue 8: at 375 px every portal page fits (no sideways scrolling, tables reflow into one
+    """At 375 px every portal page fits (no sideways scrolling, tables reflow into one
     block per row), each is screenshotted (tmp_path, or docs/screens/ with `make screenshots`) and
     checked by axe-core."""
     from tests.browser.screens import PHONE
@@ -1258,7 +1258,7 @@ def test_key_screens_of_each_role(browser, live_server):
         ("staff-detail", f"/admin/licensing/{reviewed.pk}/"),
         ("staff-decision", f"/admin/licensing/{reviewed.pk}/approve/"),
         ("staff-detail-correction", f"/admin/licensing/{world['corrected'].pk}/"),
-        # The other staff screens of issue 7: axe checks them like the rest.
+        # The statistics and licence register staff screens: axe checks them like the rest.
         ("staff-statistics", "/admin/statistics/"),
         ("staff-licences", "/admin/licences/"),
     ]:
@@ -1280,7 +1280,7 @@ def test_key_screens_of_each_role(browser, live_server):
     editor.context.close()
 
 
-# ----- issue 8 comforts: error summary, autosave, session warning, uploads, confirmations, print -----
+# ----- comforts: error summary, autosave, session warning, uploads, confirmations, print -----
 
 
 def _demo_draft():

@@ -118,7 +118,7 @@ def test_clear_page_cache_command_makes_every_page_a_miss(client, catalogue):
 
 
 def test_a_cache_hit_carries_the_same_headers_as_the_miss(client, catalogue):
-    """Outside review (issue 16), finding 7: a hit once lacked X-Frame-Options (the clickjacking
+    """Outside review finding 7 (docs/security.md): a hit once lacked X-Frame-Options (the clickjacking
     middleware ran below the cache). Every header but the cache's own marker is the same."""
     url = catalogue["catalogue"].url
     first = client.get(url)

@@ -146,7 +146,7 @@ def test_every_item_is_complete():
 @pytest.mark.parametrize(
     ("slug", "code", "authority"),
     [
-        # DOMAIN.md's examples.
+        # The examples in docs/domain.md (the licence catalogue).
         ("pressure-vessel-manufacture-fixed", "A1", ApprovalLevel.NATIONAL),
         ("pressure-vessel-manufacture-fixed", "A2", ApprovalLevel.PROVINCIAL),
         ("pressure-vessel-manufacture-fixed", "A3", ApprovalLevel.NATIONAL),

@@ -198,7 +198,7 @@ def test_a_single_file_field_takes_one_file(application):
 
 @pytest.mark.parametrize("bad", ACTIVE_PDFS, ids=str)
 def test_a_pdf_with_active_content_is_refused_naming_the_field(bad):
-    # Outside review (issue 16), finding 13: staff open attachments in desktop readers.
+    # Outside review finding 13 (docs/security.md): staff open attachments in desktop readers.
     with pytest.raises(ValidationError) as info:
         get_fields()["file"]().validate_upload(block(), upload("说明.pdf", bad.content))
     assert info.value.code == "active_content"

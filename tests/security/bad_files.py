@@ -130,7 +130,7 @@ def oversize_pdf(limit):
     return PDF[:-7] + b"%" + b" " * (filler - 1) + PDF[-7:]
 
 
-# Active content a desktop PDF reader runs or offers to open (outside review of issue 16, finding 13).
+# Active content a desktop PDF reader runs or offers to open (outside review finding 13, docs/security.md).
 JS = b"<</S/JavaScript/JS(app.alert\\(31337\\))>>"
 ACTIVE_PDFS = [
     BadFile("open.pdf", pdf_document(b"/Pages 2 0 R/OpenAction 4 0 R", b"", JS), "PDF /OpenAction running JavaScript"),

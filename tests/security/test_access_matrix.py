@@ -1,4 +1,4 @@
-"""Access-control matrix (issue 5; OWASP ASVS 4.0 V4.1/V4.2, GB/T 22239-2019 8.1.4.2 access control).
+"""Access-control matrix (OWASP ASVS 4.0 V4.1/V4.2, GB/T 22239-2019 8.1.4.2 access control).
 
 Every URL pattern of the site, read from Django's resolver, is checked for every role: anonymous,
 the owner (applicant), another enterprise, the application's authority, another province's
@@ -63,8 +63,8 @@ class Own:
 
 
 # --- the expected answers of our own URLs --------------------------------------------------
-# Portal: the owner gets the page, anonymous users the login, everyone else a 404 (DESIGN.md 3:
-# "not permitted → 404, not 403 with a hint"): staff have no business in the applicant portal.
+# Portal: the owner gets the page, anonymous users the login, everyone else a 404 (docs/decisions.md,
+# decision 3: a 404, not a 403 with a hint): staff have no business in the applicant portal.
 OWNER_ONLY = expect("404", anonymous="login", applicant="200")
 # The files and issued documents of an application: also the staff whose organisation guardian
 # gave the application (a link in a notification leads there; the download is audited).

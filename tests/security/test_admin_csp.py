@@ -1,4 +1,4 @@
-"""The Wagtail admin needs no inline script (issue 5, item 5: a CSP without unsafe-inline scripts).
+"""The Wagtail admin needs no inline script (a CSP without unsafe-inline scripts).
 
 Its script-src is 'self' only, so every <script> Wagtail would write inline (InlinePanel,
 MultipleChooserPanel, the date pickers, the chooser widgets, wagtailstreamforms' submissions list)

@@ -1,4 +1,4 @@
-"""Conflicting requests at the same moment, over HTTP, on a live threaded server (issue 16).
+"""Conflicting requests at the same moment, over HTTP, on a live threaded server (outside review, docs/security.md).
 
 Each test fires a pair of requests that conflict on one application (two browser tabs of the
 applicant, or two officers) from two threads released by a barrier, a few rounds each, on a

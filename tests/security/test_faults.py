@@ -1,4 +1,4 @@
-"""Faults half way through a change leave nothing behind: all or nothing (issue 5, item 8).
+"""Faults half way through a change leave nothing behind: all or nothing.
 
 tests/workflows/test_action_effects.py already proves it for a failing PDF renderer in every
 document-issuing action and for the files written before the failure. This module injects the

@@ -1,4 +1,4 @@
-"""The figures the README quotes for issue 5, computed from the suites themselves (`make
+"""The security figures the README quotes, computed from the suites themselves (`make
 security-figures` prints them): URLs × roles of the access matrix, hostile strings tried, bad
 files refused. They are also floors: the suite fails if a refactoring quietly shrinks them."""
 
@@ -13,10 +13,10 @@ from tests.security.test_hostile_post_submission import HOSTILE_STRINGS_TRIED_AF
 
 
 def review_findings_closed():
-    """The rows of docs/security.md's "Outside review (issue 16)" table: one per finding closed,
+    """The rows of docs/security.md's "Outside review" table: one per finding closed,
     each citing its test (tests/security/test_security_doc.py imports every cited node)."""
     text = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
-    section = text.split("## Outside review (issue 16)", 1)[1].split("\n## ", 1)[0]
+    section = text.split("## Outside review", 1)[1].split("\n## ", 1)[0]
     return len(re.findall(r"^\| \d+\. ", section, flags=re.MULTILINE))
 
 
@@ -32,7 +32,7 @@ def test_figures():
         f"\nbad uploads: {CORPUS_SIZE} bad files, {REFUSALS_CHECKED} refusals checked over every upload entry point"
         f"\nconcurrency (PostgreSQL): {len(DRAFT_PAIRS)} pairs on a draft + {len(AFTER_SUBMISSION_PAIRS)} after "
         f"submission, {ROUNDS} rounds each = {(len(DRAFT_PAIRS) + len(AFTER_SUBMISSION_PAIRS)) * ROUNDS} races"
-        f"\noutside review (issue 16): {review_findings_closed()} findings closed, each with its regression test"
+        f"\noutside review: {review_findings_closed()} findings closed, each with its regression test"
     )
     assert urls >= 300 and len(ROLES) == 9 and pairs >= 3000
     assert HOSTILE_STRINGS_TRIED >= 300

@@ -1,4 +1,4 @@
-"""Hostile text through the applicant's forms after submission, over HTTP (issue 5, item 2):
+"""Hostile text through the applicant's forms after submission, over HTTP:
 
 - 协商鉴定评审时间: confirm one of the review body's dates, or propose others with a note;
 - 评审反馈表: the form editors configure in 办理设置, one of plain text fields and one of every

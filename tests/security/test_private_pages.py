@@ -1,4 +1,4 @@
-"""Outside review (issue 16), finding 14: a logged-in user's pages (我的办事, applications, licences,
+"""Outside review finding 14 (docs/security.md): a logged-in user's pages (我的办事, applications, licences,
 notifications, the API token page) are never kept by a browser or a shared cache
 (portal/private_pages.py); public pages for anonymous visitors keep their caching."""
 

@@ -1,4 +1,4 @@
-"""docs/security.md names, for every security claim, the test that proves it (issue 5). A claim whose
+"""docs/security.md names, for every security claim, the test that proves it. A claim whose
 test was renamed or deleted proves nothing, so every `tests/...py::name` on that page must still
 resolve to a test function or class, and every test file it names must exist."""
 

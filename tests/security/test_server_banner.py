@@ -1,4 +1,4 @@
-"""Outside review (issue 16), finding 14: no `Server: gunicorn` banner (site/gunicorn.conf.py), and
+"""Outside review finding 14 (docs/security.md): no `Server: gunicorn` banner (site/gunicorn.conf.py), and
 the documented nginx configuration hides its version and gunicorn's header (docs/operations.md)."""
 
 import re

@@ -1,4 +1,4 @@
-"""Outside review (issue 16), finding 3: text an applicant typed (enterprise name, withdrawal reason)
+"""Outside review finding 3 (docs/security.md): text an applicant typed (enterprise name, withdrawal reason)
 never reaches a CSV/XLSX export as a formula (OWASP CSV Injection; accounts/spreadsheets.py)."""
 
 import csv

@@ -1,5 +1,5 @@
-"""Anonymous registration uploads cannot be used to burn memory or fill the disk (outside review of
-issue 16, finding 2): every POST carrying a file is counted per client IP whether the registration
+"""Anonymous registration uploads cannot be used to burn memory or fill the disk (outside review
+finding 2, docs/security.md): every POST carrying a file is counted per client IP whether the registration
 succeeds or not, and the files kept across a failed form are capped per IP and in total, replaced
 by the form's next upload and gone after an hour (accounts/uploads.py, accounts/ratelimit.py).
 

@@ -1,4 +1,4 @@
-"""Every URL pattern of the site, read from Django's resolver (issue 5, access-control matrix).
+"""Every URL pattern of the site, read from Django's resolver (for the access-control matrix).
 
 `collect_routes()` walks `get_resolver()` recursively, nested namespaces included, and returns one
 `Route` per pattern: its key (the qualified name `namespace:name`; a name registered twice, such as

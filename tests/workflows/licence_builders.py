@@ -1,4 +1,4 @@
-"""Licences for the tests of the register, follow-ups and reminders (issue 7).
+"""Licences for the tests of the register, follow-ups and reminders.
 
 `approved_licence(parties)` issues a real licence through the whole workflow (PDFs included);
 `licence_row(parties, valid_until)` writes a License row on a fresh draft, for tests that need

@@ -1,4 +1,4 @@
-"""Comforts for users (issue 8, piece 4): the error summary, the autosave time, confirmations of
+"""Comforts for users: the error summary, the autosave time, confirmations of
 irreversible steps, empty states that say what to do next, the print stylesheet and the page for
 an oversized request. The browser behaviour (focus, dialogs, progress bar) is in static/js/ and
 checked by hand (README, "Comforts for users"); here is what the server renders and refuses."""

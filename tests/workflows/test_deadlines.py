@@ -1,4 +1,4 @@
-"""Statutory time limits (DOMAIN.md, the process table; workflows/deadlines.py): which clock each
+"""Statutory time limits (docs/domain.md; workflows/deadlines.py): which clock each
 action starts, the due date in working days across the Chinese holidays (and the 工作日历 table
 over them), the per-item limits, the one-year review limit in calendar days, and what
 `deadline_of` tells every role."""

@@ -1,4 +1,4 @@
-"""换证 / 增项 / 变更 (workflows.licensing, issue 7): the renewal window to the day, prefilling
+"""换证 / 增项 / 变更 (workflows.licensing): the renewal window to the day, prefilling
 from the licence and its application, items merged by 增项, the holder's name changed by 变更,
 supersession, one open follow-up at a time, a late renewal refused at submission, and 404s for
 anyone but the holder."""

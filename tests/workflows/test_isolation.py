@@ -1,4 +1,4 @@
-"""Isolation (issue 4): another enterprise, another province's authority, SAMR (not this
+"""Isolation: another enterprise, another province's authority, SAMR (not this
 application's authority) and a review body that was not entrusted all get 404 for A's application,
 its documents, its attachments and its review files — in the portal and in the admin — and their
 POSTs to any action change nothing. The parties themselves get 200, so the test can fail.

@@ -1,4 +1,4 @@
-"""The licence register (issue 7): 我的许可证 in the portal for the holder's members, 许可证登记 in
+"""The licence register: 我的许可证 in the portal for the holder's members, 许可证登记 in
 the Wagtail admin for the authority that issued a licence (SAMR: all of them), the application
 kind shown in the applicant's pages, and query ceilings for the two portal pages."""
 

@@ -1,4 +1,4 @@
-"""Pages stay within a fixed number of queries however many applications exist (issue 4):
+"""Pages stay within a fixed number of queries however many applications exist:
 the applicant's detail page and the staff detail page cost the same with 1 or 15 other
 applications around, and both have an absolute ceiling so that a regression shows up as a
 failing number, not as a slow page in production."""

@@ -1,6 +1,6 @@
 """Every page `make bench` measures costs the same number of queries with a few applications
-around as with many more (issue 6: "queries per request constant from 1,000 to 100,000
-applications"). Each scenario is measured, the world grows by applications in every state for
+around as with many more (queries per request constant from 1,000 to 100,000
+applications). Each scenario is measured, the world grows by applications in every state for
 the same applicant, the same authority and others, and the scenario is measured again: equal,
 and under its ceiling. The bench itself prints the same numbers per request at 100,000
 (docs/benchmarks.md)."""
@@ -23,7 +23,7 @@ CEILINGS = {
     "licence item": 11,  # 9
     "applicant list": 10,  # 8
     "form page": 10,  # 8
-    "autosave": 12,  # 11: 8 + the row lock (SELECT … FOR UPDATE) and its savepoint, issue 16 finding 1
+    "autosave": 12,  # 11: 8 + the row lock (SELECT … FOR UPDATE) and its savepoint, outside review finding 1
     "check page": 10,  # 8
     "submit": 45,  # 41: the event, the grants, the notifications, the numbering
     "authority queue": 16,  # 14, Wagtail's admin permission lookups included

@@ -1,4 +1,4 @@
-"""A draft changed from a page read before it was submitted, deleted or withdrawn (issue 16).
+"""A draft changed from a page read before it was submitted, deleted or withdrawn (outside review, docs/security.md).
 
 The object a request read a moment ago is stale once another tab's 提交 has committed: each
 applicant mutation locks the row and checks the state again (workflows/services.py

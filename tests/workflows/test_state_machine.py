@@ -1,10 +1,10 @@
 """The whole state machine as one matrix: every state × every action × every role.
 
-For each application state of DOMAIN.md (plus the variants that decide a condition: an open
+For each application state of docs/domain.md (plus the variants that decide a condition: an open
 proposal by either side, a correction already issued, feedback already given, a draft withdrawn
 before submission), each action of `Action` and each role of `Parties.by_role()`, the action's
 service function is called with valid arguments. It must succeed exactly where EXPECTED (written
-by hand from DOMAIN.md, not derived from the code) says so; a refusal must leave nothing behind
+by hand from docs/domain.md, not derived from the code) says so; a refusal must leave nothing behind
 (state, audit records, documents, notifications, guardian grants, licences, and nothing queued
 for after the commit). `available_actions` must offer exactly the allowed actions.
 
@@ -74,7 +74,7 @@ VARIANTS = {
     "withdrawn_draft": S.WITHDRAWN,  # withdrawn before the authority ever saw it
 }
 
-# Written from DOMAIN.md: (variant) -> {action: roles that may take it}. Anything not listed is
+# Written from docs/domain.md: (variant) -> {action: roles that may take it}. Anything not listed is
 # refused for everybody.
 EXPECTED = {
     "draft": {A.SUBMIT: {"applicant"}, A.WITHDRAW: {"applicant"}},
@@ -144,7 +144,7 @@ def plays_a_part(variant, role, action):
     """Whether the role's organisation takes part in `action` on this application at all (then a
     refusal is ActionRefused, a message; otherwise PermissionDenied, a 404): the applicant from
     the draft on; the authority from submission until a withdrawal; the review body from
-    acceptance until the decision (DOMAIN.md, workflows/permissions.py)."""
+    acceptance until the decision (docs/domain.md, workflows/permissions.py)."""
     state = VARIANTS[variant]
     if role == "applicant":
         return action in APPLICANT_ACTIONS

@@ -1,4 +1,4 @@
-"""The working-day calendar for statutory deadlines (DESIGN.md decision 6): the chinese_calendar
+"""The working-day calendar for statutory deadlines (docs/decisions.md, decision 6): the chinese_calendar
 package, the 工作日历 table layered over it, the estimate for years nobody has entered, and the
 admin screen where staff maintain the table."""
 

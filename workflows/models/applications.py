@@ -2,8 +2,8 @@
 
 It starts as a draft bound to a frozen form version (forms_config.FormSchemaVersion) and holds
 the raw values the applicant typed, by stable field key, in `data`. Its `state` is a protected
-FSMField: only transitions change it (DESIGN.md decision 2). This issue brings the first one,
-`submit`; the rest of DOMAIN.md's state machine follows with the workflow issue.
+FSMField: only transitions change it (docs/decisions.md, decision 2). docs/domain.md lists the
+states and the actions.
 """
 
 import uuid
@@ -40,7 +40,7 @@ class ApplicationKind(models.TextChoices):
 
 
 class Clock(models.TextChoices):
-    """Which statutory time limit is running (DOMAIN.md, the process table)."""
+    """Which statutory time limit is running (docs/domain.md, "Statutory time limits")."""
 
     ACCEPTANCE = "acceptance", _("受理期限")
     SCHEDULING = "scheduling", _("协商评审时间期限")
@@ -212,7 +212,7 @@ class Application(models.Model):
             return next((p for p in proposals if p.status == "open"), None)
         return self.review_proposals.filter(status="open").first()
 
-    # --- the state machine (DOMAIN.md); workflows.actions calls these -----------------------
+    # --- the state machine (docs/domain.md); workflows.actions calls these ------------------
 
     @transition(
         field=state,

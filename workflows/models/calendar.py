@@ -1,7 +1,7 @@
 """工作日历: holidays and adjusted working days (调休) entered by staff.
 
 The packages (chinese-calendar, holidays) lag the State Council's yearly announcement
-(DESIGN.md decision 6); a row here overrides them for its date. See workflows/working_days.py.
+(docs/decisions.md, decision 6); a row here overrides them for its date. See workflows/working_days.py.
 """
 
 from django.db import models

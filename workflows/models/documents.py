@@ -1,4 +1,4 @@
-"""Documents issued on an application (DOMAIN.md "Documents"): stored PDFs that never change.
+"""Documents issued on an application (docs/domain.md, "Documents issued"): stored PDFs that never change.
 
 A document is rendered once, when it is issued, through the one PDF helper and stored with the
 application; downloads serve the stored bytes, so an edited template or a renamed review body

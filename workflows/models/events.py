@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
-    """Every action of DOMAIN.md's state machine; the value is the transition's name."""
+    """Every action of the state machine (docs/domain.md); the value is the transition's name."""
 
     SUBMIT = "submit", _("提交申请")
     WITHDRAW = "withdraw", _("撤回申请")

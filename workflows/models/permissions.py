@@ -1,4 +1,4 @@
-"""Guardian's direct foreign-key permission tables for applications (DESIGN.md decision 3)."""
+"""Guardian's direct foreign-key permission tables for applications (docs/decisions.md, decision 3)."""
 
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase

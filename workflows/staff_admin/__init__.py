@@ -1,4 +1,4 @@
-"""许可申请办理: the staff screens for applications in the Wagtail admin (DESIGN.md decision 4).
+"""许可申请办理: the staff screens for applications in the Wagtail admin (docs/decisions.md, decision 4).
 
 Authority staff (审批机关) and review-body staff (鉴定评审机构) share one ViewSet (viewset):
 - access: who is staff, the permission policy and guardian's queryset behind every screen;

@@ -1,5 +1,5 @@
 """Who may see what in 许可申请办理: who is staff, the applications guardian lets the user's
-organisation view (DESIGN.md decision 3: granted on submission to the authority, on acceptance to
+organisation view (docs/decisions.md, decision 3: granted on submission to the authority, on acceptance to
 the review body), never drafts, the permission policy Wagtail asks, and the lookup every
 per-application view starts with.
 

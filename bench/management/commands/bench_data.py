@@ -1,4 +1,4 @@
-"""`manage.py bench_data`: the data half of `make bench` (issue 6).
+"""`manage.py bench_data`: the data half of `make bench` (docs/benchmarks.md).
 
 1. load_demo (setup_portal's reference data: authorities, review bodies, catalogue, forms, staff groups;
    then the demo accounts);
