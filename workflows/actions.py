@@ -23,7 +23,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import OrganisationKind
 
-from . import deadlines, documents, licensing, numbering, permissions, printing, verification
+from . import action_registry, deadlines, documents, licensing, numbering, permissions, printing, verification
 from .models import (
     Action,
     Application,
@@ -43,26 +43,10 @@ from .models import (
     ReviewFileKind,
     ReviewReport,
 )
-from .models.applications import is_applicant, is_authority, is_review_body
+from .models.applications import is_review_body
 from .notifications import notify
 
 LICENSE_VALIDITY_YEARS = licensing.LICENSE_VALIDITY_YEARS
-
-# Which parties take part in each action; anyone else gets PermissionDenied whatever the state.
-PARTIES = {
-    Action.SUBMIT: (is_applicant,),
-    Action.WITHDRAW: (is_applicant,),
-    Action.RESUBMIT: (is_applicant,),
-    Action.SUBMIT_FEEDBACK: (is_applicant,),
-    Action.REQUEST_CORRECTION: (is_authority,),
-    Action.ACCEPT: (is_authority,),
-    Action.REFUSE_ACCEPTANCE: (is_authority,),
-    Action.APPROVE: (is_authority,),
-    Action.DENY: (is_authority,),
-    Action.PROPOSE_REVIEW_DATES: (is_applicant, is_review_body),
-    Action.AGREE_REVIEW_DATE: (is_applicant, is_review_body),
-    Action.SUBMIT_REVIEW_REPORT: (is_review_body,),
-}
 
 
 def atomic_action(function):
@@ -82,7 +66,9 @@ class ActionRefused(ValidationError):
 
 
 def takes_part(application, user, action):
-    return any(check(application, user) for check in PARTIES[Action(action)])
+    """Whether the user's organisation plays a part in the action at all (its transition's
+    custom "parties"); anyone else gets PermissionDenied whatever the state."""
+    return any(check(application, user) for check in action_registry.parties(action))
 
 
 def available_actions(application, user):

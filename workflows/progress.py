@@ -14,7 +14,7 @@ from django_fsm import can_proceed
 
 from cms.models import GuidePage
 
-from . import actions, deadlines, working_days
+from . import action_registry, actions, deadlines, working_days
 from .models import (
     Action,
     Application,
@@ -109,25 +109,17 @@ def list_row(application, today):
     }
 
 
-# The applicant's actions and the page each is done on; several transitions share one page.
-ACTION_PAGES = (
-    (Action.RESUBMIT, "correction", _("补齐补正"), True),
-    (Action.AGREE_REVIEW_DATE, "review_date", _("确认评审时间"), True),
-    (Action.PROPOSE_REVIEW_DATES, "review_date", _("协商鉴定评审时间"), False),
-    (Action.SUBMIT_FEEDBACK, "feedback", _("填写评审反馈表"), True),
-    (Action.WITHDRAW, "withdraw", _("撤回申请"), False),
-)
-
-
 def applicant_actions(application, user):
-    """Links to the pages of the actions `user` may take now (asks the state machine itself)."""
+    """Links to the pages of the actions `user` may take now (asks the state machine itself); each
+    transition names its page and link (workflows.action_registry). Several share one page: it is
+    linked once, labelled after the first of them available."""
     available = set(actions.available_actions(application, user))
     links, seen = [], set()
-    for action, name, label, primary in ACTION_PAGES:
-        if action in available and name not in seen:
-            seen.add(name)
-            url = reverse(f"applications:{name}", args=[application.uuid])
-            links.append({"action": action.value, "label": label, "url": url, "primary": primary})
+    for facts in action_registry.applicant_links():
+        if facts.action in available and facts.page not in seen:
+            seen.add(facts.page)
+            url = reverse(f"applications:{facts.page}", args=[application.uuid])
+            links.append({"action": facts.action.value, "label": facts.link, "url": url, "primary": facts.primary})
     return links
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.core import ObjectPermissionChecker
 
+from .events import Action
+
 
 class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -213,6 +215,16 @@ class Application(models.Model):
         return self.review_proposals.filter(status="open").first()
 
     # --- the state machine (docs/domain.md); workflows.actions calls these ------------------
+    #
+    # Each transition is the one declaration of its action; workflows/action_registry.py reads
+    # its `custom` facts and everything else (the party check, the buttons, the applicant's
+    # links, the confirmations) is derived from them:
+    # - "action": its Action (the audit trail's value, equal to the method's name);
+    # - "parties": the party predicates of which one must hold, whatever the state;
+    # - "serious": a decision that cannot be undone, confirmed before it is taken (default False);
+    # - "page": for an applicant's action, the applications:<name> page it is taken on;
+    # - "link", "primary": the link to that page on the progress page, and whether it is
+    #   something to do (default) or merely offered; no "link", no link.
 
     @transition(
         field=state,
@@ -220,6 +232,7 @@ class Application(models.Model):
         target=ApplicationState.SUBMITTED,
         permission=is_applicant,
         conditions=[_has_items],
+        custom={"action": Action.SUBMIT, "parties": (is_applicant,), "page": "check"},
     )
     def submit(self):
         """提交: the caller (workflows.services.submit_application) has checked every page."""
@@ -229,6 +242,13 @@ class Application(models.Model):
         source=[ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.CORRECTION_REQUESTED],
         target=ApplicationState.WITHDRAWN,
         permission=is_applicant,
+        custom={
+            "action": Action.WITHDRAW,
+            "parties": (is_applicant,),
+            "page": "withdraw",
+            "link": _("撤回申请"),
+            "primary": False,
+        },
     )
     def withdraw(self):
         """撤回申请."""
@@ -239,6 +259,7 @@ class Application(models.Model):
         target=ApplicationState.CORRECTION_REQUESTED,
         permission=is_authority,
         conditions=[_no_correction_yet],
+        custom={"action": Action.REQUEST_CORRECTION, "parties": (is_authority,)},
     )
     def request_correction(self):
         """补正告知: once per application."""
@@ -248,6 +269,7 @@ class Application(models.Model):
         source=ApplicationState.CORRECTION_REQUESTED,
         target=ApplicationState.SUBMITTED,
         permission=is_applicant,
+        custom={"action": Action.RESUBMIT, "parties": (is_applicant,), "page": "correction", "link": _("补齐补正")},
     )
     def resubmit(self):
         """补齐补正后重新提交."""
@@ -257,6 +279,7 @@ class Application(models.Model):
         source=ApplicationState.SUBMITTED,
         target=ApplicationState.ACCEPTED,
         permission=is_authority,
+        custom={"action": Action.ACCEPT, "parties": (is_authority,)},
     )
     def accept(self):
         """受理: names the entrusted review body."""
@@ -266,6 +289,7 @@ class Application(models.Model):
         source=ApplicationState.SUBMITTED,
         target=ApplicationState.NOT_ACCEPTED,
         permission=is_authority,
+        custom={"action": Action.REFUSE_ACCEPTANCE, "parties": (is_authority,), "serious": True},
     )
     def refuse_acceptance(self):
         """不予受理."""
@@ -275,6 +299,13 @@ class Application(models.Model):
         source=ApplicationState.ACCEPTED,
         target=None,
         permission=_may_propose_review_dates,
+        custom={
+            "action": Action.PROPOSE_REVIEW_DATES,
+            "parties": (is_applicant, is_review_body),
+            "page": "review_date",
+            "link": _("协商鉴定评审时间"),
+            "primary": False,
+        },
     )
     def propose_review_dates(self):
         """协商鉴定评审时间: a proposal by either party; the state does not change."""
@@ -285,6 +316,12 @@ class Application(models.Model):
         target=ApplicationState.REVIEW_SCHEDULED,
         permission=_may_agree_review_date,
         conditions=[_has_open_proposal],
+        custom={
+            "action": Action.AGREE_REVIEW_DATE,
+            "parties": (is_applicant, is_review_body),
+            "page": "review_date",
+            "link": _("确认评审时间"),
+        },
     )
     def agree_review_date(self):
         """The other party confirms a proposed date."""
@@ -294,6 +331,7 @@ class Application(models.Model):
         source=ApplicationState.REVIEW_SCHEDULED,
         target=ApplicationState.REVIEWED,
         permission=is_review_body,
+        custom={"action": Action.SUBMIT_REVIEW_REPORT, "parties": (is_review_body,)},
     )
     def submit_review_report(self):
         """评审报告 with its conclusion and materials."""
@@ -304,6 +342,12 @@ class Application(models.Model):
         target=None,
         permission=is_applicant,
         conditions=[_no_feedback_yet],
+        custom={
+            "action": Action.SUBMIT_FEEDBACK,
+            "parties": (is_applicant,),
+            "page": "feedback",
+            "link": _("填写评审反馈表"),
+        },
     )
     def submit_feedback(self):
         """评审反馈表: after the report, once; the state does not change."""
@@ -314,6 +358,7 @@ class Application(models.Model):
         target=ApplicationState.APPROVED,
         permission=is_authority,
         conditions=[_has_report],
+        custom={"action": Action.APPROVE, "parties": (is_authority,)},
     )
     def approve(self):
         """准予许可: the licence is issued."""
@@ -324,6 +369,7 @@ class Application(models.Model):
         target=ApplicationState.DENIED,
         permission=is_authority,
         conditions=[_has_report],
+        custom={"action": Action.DENY, "parties": (is_authority,), "serious": True},
     )
     def deny(self):
         """不予许可."""

@@ -4,7 +4,7 @@ PermissionDenied → 404, ActionRefused (state conflicts) → a message on the d
 other ValidationErrors → the form again with the message.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext
@@ -15,10 +15,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.masking import mask_mobile
 
-from .. import actions, staff_forms
+from .. import action_registry, actions, staff_forms
 from ..models import Action
 from .access import StaffApplicationMixin, acts_for_staff_body, staff_queryset
-from .detail import SERIOUS_ACTIONS
 
 
 class ActionView(StaffApplicationMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -102,7 +101,7 @@ class ActionView(StaffApplicationMixin, WagtailAdminTemplateMixin, TemplateView)
             intro_template_name=self.intro_template_name,
             submit_button_label=self.submit_label or self.action.label,
             submit_button_active_label=gettext("正在提交…"),
-            serious=self.action in SERIOUS_ACTIONS,
+            serious=action_registry.declaration(self.action).serious,
             # Decisions with a "我已确认…" box also get the admin's confirm dialog.
             confirm_message=(
                 gettext("确定要%(action)s吗？此操作不能撤回。") % {"action": self.submit_label or self.action.label}
@@ -229,13 +228,25 @@ class SubmitReviewReportView(ActionView):
         return gettext("评审报告已提交，已通知审批机关和申请单位。")
 
 
-ACTION_VIEWS = {
-    Action.ACCEPT: AcceptView,
-    Action.REQUEST_CORRECTION: RequestCorrectionView,
-    Action.REFUSE_ACCEPTANCE: RefuseAcceptanceView,
-    Action.PROPOSE_REVIEW_DATES: ProposeReviewDatesView,
-    Action.AGREE_REVIEW_DATE: AgreeReviewDateView,
-    Action.SUBMIT_REVIEW_REPORT: SubmitReviewReportView,
-    Action.APPROVE: ApproveView,
-    Action.DENY: DenyView,
-}
+def views_by_action(*view_classes):
+    """{action: view class}, in the order given, from each view's own `action`."""
+    views = {}
+    for view_class in view_classes:
+        if view_class.action in views:
+            raise ImproperlyConfigured(f"{view_class.__name__}: {view_class.action} has a view already")
+        views[view_class.action] = view_class
+    return views
+
+
+# The staff actions, in the order of their buttons on the detail page; the viewset routes each at
+# <pk>/<action>/ under the URL name licensing:<action>.
+ACTION_VIEWS = views_by_action(
+    AcceptView,
+    RequestCorrectionView,
+    RefuseAcceptanceView,
+    ProposeReviewDatesView,
+    AgreeReviewDateView,
+    SubmitReviewReportView,
+    ApproveView,
+    DenyView,
+)

@@ -15,9 +15,10 @@ from accounts.masking import mask_id_number, mask_mobile, redact_text
 from accounts.models import OutboundMessage
 from forms_config.field_types.formats import IdNumberField, MobileField
 
-from .. import actions, deadlines, printing
-from ..models import Action, ApplicationEvent, ApplicationItem, Document, ReviewAppointment
+from .. import action_registry, actions, deadlines, printing
+from ..models import ApplicationEvent, ApplicationItem, Document, ReviewAppointment
 from .access import StaffApplicationMixin, acts_for_staff_body, staff_queryset
+from .action_views import ACTION_VIEWS
 
 
 def detail_queryset(user):
@@ -115,18 +116,10 @@ def deliveries(application, license):
     return list(OutboundMessage.objects.about(application, license).order_by("-created_at", "-pk"))
 
 
-# The staff actions, in the order their buttons appear, and the URL name of each one's view.
-STAFF_ACTIONS = [
-    Action.ACCEPT,
-    Action.REQUEST_CORRECTION,
-    Action.REFUSE_ACCEPTANCE,
-    Action.PROPOSE_REVIEW_DATES,
-    Action.AGREE_REVIEW_DATE,
-    Action.SUBMIT_REVIEW_REPORT,
-    Action.APPROVE,
-    Action.DENY,
-]
-SERIOUS_ACTIONS = {Action.REFUSE_ACCEPTANCE, Action.DENY}
+# Both derived: the staff actions are those with a view, in the order of their buttons; the serious
+# ones are confirmed first (their transitions say "serious").
+STAFF_ACTIONS = list(ACTION_VIEWS)
+SERIOUS_ACTIONS = action_registry.serious_actions()
 
 
 def staff_actions(application, user):
