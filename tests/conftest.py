@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.sms.backends import locmem
+from tests.support.accounts import verify_staff_session
 
 
 @pytest.fixture(autouse=True)
@@ -55,40 +56,6 @@ def _fresh_working_day_cache():
     clear_cache()
     yield
     clear_cache()
-
-
-def restore_migration_data(django_db_blocker):
-    """Put the migrations' data (regions, Wagtail's root page, groups, ...) back after a module of
-    transactional tests. Their teardown empties every table, and serialized_rollback reloads that
-    data only at the *start* of the next such test; `--dist loadfile` orders files by size, not
-    transactional last as pytest-django does, so an ordinary test may run next on this worker.
-    Saving the serialized rows again is harmless when nothing was flushed (same keys)."""
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for alias in connections:
-            contents = getattr(connections[alias], "_test_serialized_contents", None)
-            if contents:
-                connections[alias].creation.deserialize_db_from_string(contents)
-
-
-def verify_staff_session(client, user):
-    """Mark the client's session as having passed the staff second factor (TOTP), as
-    `django_otp.login` does after a right code: the session holds the persistent id of a confirmed
-    device of the user. Gives the user a confirmed device when it has none. Returns the device."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from accounts.two_factor import policy
-
-    device = policy.confirmed_device(user)
-    if device is None:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=user, name=policy.CONFIRMED_DEVICE_NAME, confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return device
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/helper_b pytest tests/test_backg
 """
 
 import os
-import socket
 import time
 import uuid
 from pathlib import Path
@@ -22,24 +21,15 @@ import pytest
 from django.db import connection
 
 from accounts.models import Channel, DeliveryStatus, OutboundMessage
-from tests.builders import make_catalogue
-from tests.conftest import restore_migration_data
-from tests.servers import MailServer, celery_worker, free_port, wait_for
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.builders import make_catalogue
+from tests.support.database import restore_migration_data
+from tests.support.servers import REDIS_HOST, REDIS_PORT, MailServer, celery_worker, free_port, redis_is_up, wait_for
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows import actions
 from workflows.models import ApplicationState as S
 
 REPO = Path(__file__).resolve().parents[1]
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = int(os.environ.get("BACKGROUND_TEST_REDIS_DB", "6"))
-
-
-def redis_is_up():
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [
@@ -100,7 +90,7 @@ def worker(broker, mail_server):
     server = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.background_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.support.background_settings",
         "DATABASE_URL": f"postgres://{db['USER']}{password}@{server}/{db['NAME']}",
         "CELERY_BROKER_URL": broker["url"],
         "CELERY_QUEUE": broker["queue"],

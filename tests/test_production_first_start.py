@@ -1,7 +1,7 @@
 """Proof that a bureau can put the product into service as it ships: from an empty
 PostgreSQL database, with the production settings (DEBUG off), the commands of docs/operations.md
 "First start of a new site" — migrate, collectstatic, setup_portal, createsuperuser — then people
-through the site's URLs (tests/production_journey.py, in a process of its own): the administrator
+through the site's URLs (tests/support/production_journey.py, in a process of its own): the administrator
 creates a Zhejiang bureau staff user, an enterprise in 浙江 registers and applies, the staff member
 asks for a correction. The applicant sees the notice in-app, and a real Celery worker, with Redis as
 the broker, delivers the SMS (Alibaba Cloud's API, served here by a stand-in on 127.0.0.1) and the
@@ -26,8 +26,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.servers import MailServer, ProviderServer, celery_worker, wait_for
-from tests.test_background_jobs import redis_is_up
+from tests.support.servers import MailServer, ProviderServer, celery_worker, redis_is_up, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 REDIS_DB = int(os.environ.get("PROOF_REDIS_DB", "7"))
@@ -166,7 +165,7 @@ def test_a_new_bureau_serves_from_the_first_start(site_env, empty_database, outs
     manage(site_env, "check", "--deploy", "--fail-level", "ERROR")
 
     journey = subprocess.run(
-        [sys.executable, "tests/production_journey.py"],
+        [sys.executable, "-m", "tests.support.production_journey"],
         cwd=REPO,
         env=site_env,
         capture_output=True,

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.orphans import private_file_fields
 from portal.settings import env
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, make_parties
+from tests.support.builders import make_catalogue
+from tests.support.workflow_builders import application_in, make_parties
 from workflows.models import ApplicationState, Document, DocumentKind
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_the_queue_export_reads_from_the_replica_when_there_is_one(client, monke
 
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def test_replica_alias_names_the_replica_only_when_it_is_configured(settings):
-    from portal.replica import replica_alias
+    from core.replica import replica_alias
 
     assert replica_alias() == "default"
     settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}

@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from accounts.masking import mask_id_number, mask_mobile
 from accounts.models import ApprovalStatus, Authority, Organisation
 from accounts.viewsets import APPROVE_LOG_ACTION, REJECT_LOG_ACTION
-from tests.factories import OrganisationFactory, UserFactory, make_id_number
+from core.masking import mask_id_number, mask_mobile
+from tests.support.factories import OrganisationFactory, UserFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -345,7 +345,7 @@ def test_menu_groups_the_three_screens_under_unit_management(rf, superuser, staf
 
 @pytest.fixture
 def institution_with_licence(institution):
-    from tests.accounts.helpers import png_file
+    from tests.support.accounts import png_file
 
     institution.business_licence.save("证书.png", png_file(), save=True)
     return institution

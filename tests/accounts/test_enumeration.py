@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from accounts.models import OutboundMessage
 from accounts.sms.backends import locmem
-from tests.accounts.helpers import individual_data
-from tests.factories import UserFactory
+from tests.support.accounts import individual_data
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.models import SmsCode
-from tests.accounts.helpers import sms_code_for
-from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
+from tests.support.accounts import sms_code_for
+from tests.support.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -16,7 +16,7 @@ LOGIN = reverse("accounts:login")
 def test_applicant_logs_in_and_lands_on_my_services(client):
     UserFactory(username="qiye0001")
     response = client.post(LOGIN, {"username": "qiye0001", "password": DEFAULT_PASSWORD})
-    assert response.status_code == 302 and response.url == reverse("accounts:my_services")
+    assert response.status_code == 302 and response.url == reverse("my_services")
     html = client.get(response.url).content.decode()
     assert "我的办事" in html
     assert "特种设备生产单位许可" in html and "在线办理" in html
@@ -37,7 +37,7 @@ def test_wrong_password_gives_chinese_message(client):
 
 
 def test_my_services_requires_login(client):
-    response = client.get(reverse("accounts:my_services"))
+    response = client.get(reverse("my_services"))
     assert response.status_code == 302 and response.url.startswith(LOGIN)
 
 
@@ -67,7 +67,7 @@ def test_logout_is_post_only(client):
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("accounts:my_services")).status_code == 302
+    assert client.get(reverse("my_services")).status_code == 302
 
 
 def test_password_reset_by_sms(client):
@@ -166,22 +166,22 @@ def test_idle_session_expires_and_activity_extends_it(client):
     from django.utils import timezone
 
     client.force_login(UserFactory())
-    client.get(reverse("accounts:my_services"))
+    client.get(reverse("my_services"))
     session = Session.objects.get()
     assert session.expire_date - timezone.now() > timedelta(minutes=29)
     # 31 minutes without a request: the session is gone and the user must log in again.
     Session.objects.update(expire_date=timezone.now() - timedelta(minutes=1))
-    response = client.get(reverse("accounts:my_services"))
+    response = client.get(reverse("my_services"))
     assert response.status_code == 302 and response.url.startswith(LOGIN)
 
 
 def test_staff_visiting_my_services_go_to_the_admin(client):
     client.force_login(UserFactory(is_staff=True))
-    assert client.get(reverse("accounts:my_services")).url == reverse("wagtailadmin_home")
+    assert client.get(reverse("my_services")).url == reverse("wagtailadmin_home")
 
 
 def test_provider_failure_is_reported_as_unavailable(client, settings):
-    settings.SMS_BACKEND = "tests.accounts.test_sms.FailingBackend"
+    settings.SMS_BACKEND = "tests.support.sms.FailingBackend"
     response = client.post(reverse("accounts:send_sms_code"), {"mobile": "13900000004", "purpose": "register"})
     assert response.status_code == 503 and "短信发送失败" in response.json()["message"]
 

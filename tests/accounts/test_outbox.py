@@ -19,7 +19,7 @@ from accounts.models import Channel, DeliveryStatus, OutboundMessage, SmsCode
 from accounts.sms import SmsError, send_code
 from accounts.sms.backends import locmem
 from accounts.sms.backends.base import SmsDeliveryError
-from tests.factories import OrganisationFactory
+from tests.support.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from wagtail import hooks
 
 from accounts import outbox
 from accounts.models import DeliveryStatus, OutboundMessage
-from tests.factories import OrganisationFactory, UserFactory
+from tests.support.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import SmsCode
 from accounts.sms import send_code
 from accounts.uploads import restore_upload, stash_upload
-from tests.accounts.helpers import png_file
+from tests.support.accounts import png_file
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,8 @@ def test_purge_removes_stale_stashes_only(monkeypatch):
 
 @pytest.fixture
 def parties():
-    from tests.builders import field, make_catalogue, make_form_schema, simple_pages
-    from tests.workflow_builders import make_parties
+    from tests.support.builders import field, make_catalogue, make_form_schema, simple_pages
+    from tests.support.workflow_builders import make_parties
 
     pages = simple_pages()
     pages[1]["value"]["fields"].append(
@@ -53,8 +53,8 @@ def parties():
 
 
 def draft_with_file(parties):
-    from tests.forms_config.field_type_helpers import PDF, upload
-    from tests.workflow_builders import fill_completely, refresh
+    from tests.support.field_types import PDF, upload
+    from tests.support.workflow_builders import fill_completely, refresh
     from workflows import services
 
     draft = fill_completely(_new_draft(parties))
@@ -64,7 +64,7 @@ def draft_with_file(parties):
 
 
 def _new_draft(parties):
-    from tests.builders import ApplicationFactory
+    from tests.support.builders import ApplicationFactory
 
     return ApplicationFactory(user=parties.applicant, levels=[parties.catalogue["D"]])
 
@@ -78,7 +78,7 @@ def age(application, days):
 def test_purge_deletes_untouched_drafts_with_their_files_and_keeps_the_rest(
     parties, settings, django_capture_on_commit_callbacks
 ):
-    from tests.workflow_builders import application_in
+    from tests.support.workflow_builders import application_in
     from workflows.models import AccessKind, AccessLog, Application, ApplicationAttachment, ApplicationEvent
 
     settings.DATA_RETENTION = {"DRAFT_RETENTION_DAYS": 30, "SMS_CODE_RETENTION_DAYS": 2}
@@ -146,7 +146,7 @@ def test_sms_code_retention_follows_the_setting(settings):
 def _age(path, days):
     import os
 
-    from accounts.storage import private_storage
+    from core.storage import private_storage
 
     old = timezone.now().timestamp() - days * 24 * 60 * 60
     os.utime(private_storage().path(path), (old, old))
@@ -155,8 +155,8 @@ def _age(path, days):
 def test_purge_removes_old_private_files_no_row_refers_to_and_keeps_the_rest(parties):
     from django.core.files.base import ContentFile
 
-    from accounts.storage import private_storage
-    from tests.workflow_builders import application_in
+    from core.storage import private_storage
+    from tests.support.workflow_builders import application_in
     from workflows.models import ApplicationState, Document
 
     application = application_in(ApplicationState.ACCEPTED, parties)

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.accounts.helpers import enterprise_data
-from tests.factories import UserFactory
+from tests.support.accounts import enterprise_data
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_redisplayed_registration_form(client, django_assert_max_num_queries):
 def test_my_services(client, django_assert_max_num_queries):
     client.force_login(UserFactory())
     with django_assert_max_num_queries(7):  # + the catalogue page for 在线办理
-        assert client.get(reverse("accounts:my_services")).status_code == 200
+        assert client.get(reverse("my_services")).status_code == 200
 
 
 def test_region_children(client, django_assert_max_num_queries):

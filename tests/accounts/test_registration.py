@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.models import ApprovalStatus, Organisation
-from tests.accounts.helpers import enterprise_data, individual_data, png_file, sms_code_for
-from tests.factories import OrganisationFactory, UserFactory, make_uscc
+from tests.support.accounts import enterprise_data, individual_data, png_file, sms_code_for
+from tests.support.factories import OrganisationFactory, UserFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -2,7 +2,7 @@
 the database's case-insensitive unique username decides, and the loser gets the form's message.
 
 A module of its own: the test commits for real (transactional), which empties every table at its
-end; the module's teardown puts the migrations' data back (tests/conftest.py says why)."""
+end; the module's teardown puts the migrations' data back (tests/support/database.py says why)."""
 
 import threading
 
@@ -11,8 +11,8 @@ from django.db import connection
 
 from accounts import forms
 from accounts.models import OrganisationKind
-from tests.accounts.helpers import individual_data, sms_code_for
-from tests.conftest import restore_migration_data
+from tests.support.accounts import individual_data, sms_code_for
+from tests.support.database import restore_migration_data
 
 User = forms.User
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from accounts import forms
 from accounts.models import Organisation, OrganisationKind
-from tests.accounts.helpers import individual_data, sms_code_for
-from tests.factories import OrganisationFactory, UserFactory, make_id_number
+from tests.support.accounts import individual_data, sms_code_for
+from tests.support.factories import OrganisationFactory, UserFactory, make_id_number
 
 REGISTER = reverse("accounts:register_individual")
 User = forms.User

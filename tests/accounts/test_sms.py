@@ -8,19 +8,11 @@ from django.utils import timezone
 from accounts.models import SmsCode
 from accounts.sms import SmsError, consume_code, send_code, verify_code
 from accounts.sms.backends import locmem
-from accounts.sms.backends.base import BaseSmsBackend, SmsDeliveryError
 
 MOBILE = "13800138000"
 OTHER_MOBILE = "13900139000"
 
 pytestmark = pytest.mark.django_db
-
-
-class FailingBackend(BaseSmsBackend):
-    """The provider refuses or cannot be reached (settings.SMS_BACKEND points here)."""
-
-    def send(self, mobile, message, **kwargs):
-        raise SmsDeliveryError("provider unreachable")
 
 
 class Clock:
@@ -279,7 +271,7 @@ def test_consume_code_marks_only_the_latest_code(clock):
 
 
 def test_delivery_failure_is_reported_and_stores_no_code(settings, clock):
-    settings.SMS_BACKEND = "tests.accounts.test_sms.FailingBackend"
+    settings.SMS_BACKEND = "tests.support.sms.FailingBackend"
 
     error = refusal(send_code, MOBILE, "register")
     assert error.message.startswith("短信发送失败")

@@ -17,7 +17,7 @@ from accounts.sms.backends import get_backend, locmem
 from accounts.sms.backends.aliyun import AliyunSmsBackend
 from accounts.sms.backends.base import SmsDeliveryError
 from accounts.sms.backends.tencent import TencentSmsBackend
-from tests.servers import ProviderServer, closed_port_url
+from tests.support.servers import ProviderServer, closed_port_url
 
 MOBILE = "13800138000"
 ALIYUN_KEY_ID = "LTAI-test-key-id"

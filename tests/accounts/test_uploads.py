@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from PIL import Image
 
-from accounts.storage import private_storage
 from accounts.uploads import (
     STASH_SALT,
     StashFull,
@@ -23,6 +22,7 @@ from accounts.uploads import (
     stashed_name,
     validate_business_licence,
 )
+from core.storage import private_storage
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -391,7 +391,7 @@ def test_purge_removes_only_stale_stashes():
 def test_16_bit_png_within_the_pixel_limit_is_refused_before_decoding(monkeypatch):
     from PIL import ImageFile
 
-    from tests.security.bad_files import deep_png
+    from tests.support.bad_files import deep_png
 
     def no_decoding(self):
         raise AssertionError("decoded before the header check")
@@ -403,14 +403,14 @@ def test_16_bit_png_within_the_pixel_limit_is_refused_before_decoding(monkeypatc
 
 
 def test_image_over_25_megapixels_is_refused():
-    from tests.security.bad_files import deep_png
+    from tests.support.bad_files import deep_png
 
     code, message = refusal(upload("licence.png", deep_png(6000, 5000, 8, 0)))
     assert code == "too_large" and "2500 万像素" in message
 
 
 def test_pdf_with_active_content_is_refused_with_the_field_named():
-    from tests.security.bad_files import ACTIVE_PDFS
+    from tests.support.bad_files import ACTIVE_PDFS
 
     for bad in ACTIVE_PDFS:
         with pytest.raises(ValidationError) as info:
@@ -420,7 +420,7 @@ def test_pdf_with_active_content_is_refused_with_the_field_named():
 
 
 def test_unparseable_pdf_and_html_inside_a_pdf_are_refused():
-    from tests.security.bad_files import PDF_HTML_POLYGLOTS, UNPARSEABLE_PDFS
+    from tests.support.bad_files import PDF_HTML_POLYGLOTS, UNPARSEABLE_PDFS
 
     for bad in UNPARSEABLE_PDFS + PDF_HTML_POLYGLOTS:
         code, message = refusal(upload("licence.pdf", bad.content))
@@ -428,7 +428,7 @@ def test_unparseable_pdf_and_html_inside_a_pdf_are_refused():
 
 
 def test_pdf_with_links_and_an_open_at_page_one_action_is_accepted():
-    from tests.security.bad_files import pdf_document
+    from tests.support.bad_files import pdf_document
 
     plain = pdf_document(
         b"/Pages 2 0 R/OpenAction[3 0 R/Fit]",
@@ -444,7 +444,7 @@ def small_stash(settings):
 
 
 def big_pdf(kb=400):
-    from tests.security.bad_files import pdf_document
+    from tests.support.bad_files import pdf_document
 
     return pdf_document(comment=b"%" + b" " * (kb * 1024) + b"\n")
 

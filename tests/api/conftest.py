@@ -2,12 +2,10 @@
 states (one approved, with its licence), and tokens made through the real service."""
 
 import pytest
-from django.test import Client
 
-from api import tokens
-from api.models import ApiScope
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, make_parties
+from tests.support.api import make_token
+from tests.support.builders import make_catalogue
+from tests.support.workflow_builders import application_in, make_parties
 from workflows.models import ApplicationState as S
 
 
@@ -22,15 +20,7 @@ def applications(parties):
     return {state: application_in(state, parties) for state in (S.DRAFT, S.SUBMITTED, S.WITHDRAWN, S.APPROVED)}
 
 
-def make_token(user, scopes=tuple(ApiScope.values), name="ERP"):
-    return tokens.issue_token(user.organisation, user, name, list(scopes))
-
-
 @pytest.fixture
 def token_secret(parties):
     _token, secret = make_token(parties.applicant)
     return secret
-
-
-def api_client(secret, keyword="Bearer"):
-    return Client(HTTP_AUTHORIZATION=f"{keyword} {secret}")

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from api import tokens
 from api.models import ApiScope, ApiToken
-from tests.api.conftest import api_client, make_token
-from tests.factories import make_uscc
+from tests.support.api import api_client, make_token
+from tests.support.factories import make_uscc
 from workflows.models import ApplicationState as S
 from workflows.models import License
 from workflows.verification import public_record

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.api.conftest import api_client, make_token
-from tests.factories import make_uscc
+from tests.support.api import api_client, make_token
+from tests.support.factories import make_uscc
 
 VERIFY_API = reverse("api:licence_verify")
 VERIFY_PAGE = reverse("verify_license")

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import make_token
+from tests.support.api import make_token
 from workflows.models import ApplicationState as S
 from workflows.models import License
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from api import tokens
 from api.models import ApiScope, ApiToken
-from tests.api.conftest import api_client, make_token
-from tests.factories import UserFactory
+from tests.support.api import api_client, make_token
+from tests.support.factories import UserFactory
 
 MANAGE = reverse("api_token:manage")
 REVOKE = reverse("api_token:revoke")
@@ -140,4 +140,4 @@ def test_csrf_is_checked(parties):
 
 
 def test_my_services_links_to_the_page(parties):
-    assert MANAGE in logged_in(parties.applicant).get(reverse("accounts:my_services")).content.decode()
+    assert MANAGE in logged_in(parties.applicant).get(reverse("my_services")).content.decode()

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from tests.browser.axe import AxeAudit
-from tests.conftest import restore_migration_data
+from tests.support.database import restore_migration_data
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it (reading the SMS outbox, checking rows) are ordinary blocking calls.

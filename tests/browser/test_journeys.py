@@ -14,10 +14,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.sms.backends import locmem
-from tests.accounts.helpers import PASSWORD, png_file
-from tests.factories import make_id_number, make_uscc
-from tests.forms_config.field_type_helpers import one, query_dict, schema_of
-from tests.workflow_builders import PDF_BYTES
+from tests.support.accounts import PASSWORD, png_file
+from tests.support.factories import make_id_number, make_uscc
+from tests.support.field_types import one, query_dict, schema_of
+from tests.support.workflow_builders import PDF_BYTES
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -85,7 +85,7 @@ def test_error_is_shown_next_to_field_and_file_kept(page, live_server, regions, 
 
 
 def test_institution_waits_for_staff_approval_in_the_admin(page, live_server, regions):
-    from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
+    from tests.support.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
 
     institution = OrganisationFactory(pending_institution=True, name="示范大学特种设备研究所")
     UserFactory(username="jigou2026", organisation=institution, is_active=False)
@@ -162,7 +162,7 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
     from django.core.management import call_command
     from pypdf import PdfReader
 
-    from tests.factories import make_id_number
+    from tests.support.factories import make_id_number
     from workflows.models import Application
 
     call_command("load_demo", force=True, verbosity=0)
@@ -367,7 +367,7 @@ def _pdf_text(body):
 def _role_page(browser, base, username, staff=False):
     """A browser context of its own for one role, logged in through the real login page: the
     portal's for applicants, the Wagtail admin's for staff."""
-    from tests.factories import DEFAULT_PASSWORD
+    from tests.support.factories import DEFAULT_PASSWORD
 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -418,9 +418,9 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
 ):
     """The whole process end to end in three browser contexts (applicant, authority, review body): submit →
     补正 → resubmit → 受理 → dates agreed → 评审报告 → 评审反馈表 → 准予许可 → the licence PDF."""
-    from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema
-    from tests.builders import page as form_page
-    from tests.workflow_builders import fill_completely, future, make_parties
+    from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema
+    from tests.support.builders import page as form_page
+    from tests.support.workflow_builders import fill_completely, future, make_parties
     from workflows.models import Application, License, WorkflowSettings
 
     catalogue = make_catalogue()
@@ -606,8 +606,8 @@ document.addEventListener('securitypolicyviolation', (event) => {
 def test_admin_needs_no_inline_script(browser, live_server):
     """The admin's script-src has no 'unsafe-inline', and Wagtail's InlinePanel,
     chooser and date pickers, started by static/js/admin-init.js from JSON blocks, still work."""
-    from tests.builders import make_catalogue
-    from tests.factories import UserFactory
+    from tests.support.builders import make_catalogue
+    from tests.support.factories import UserFactory
 
     item = make_catalogue()["vessel"]
     UserFactory(username="admin0001", is_superuser=True, is_staff=True, organisation=None)
@@ -677,8 +677,8 @@ def test_approved_licence_is_in_the_register_and_verified_publicly_through_its_q
 ):
     """准予许可 in the admin → 我的许可证 → 许可证查询 by number shows it 有效 → the QR code of the
     downloaded licence is that page's URL, and opening it shows the same licence."""
-    from tests.builders import make_catalogue
-    from tests.workflow_builders import application_in, make_parties
+    from tests.support.builders import make_catalogue
+    from tests.support.workflow_builders import application_in, make_parties
     from workflows.models import ApplicationState, License
 
     base = live_server.url
@@ -1074,7 +1074,7 @@ def _demo_world(review=True):
 
     from cms.models import LicenseLevel
     from demo.applications import DEMO_SUBMITTED_LEVEL
-    from tests.workflow_builders import report_file
+    from tests.support.workflow_builders import report_file
     from workflows import actions, services
     from workflows.models import Application, License, ReviewAppointment, ReviewConclusion
 

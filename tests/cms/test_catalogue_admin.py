@@ -5,8 +5,8 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.models import GuidePage, HomePage, LicenseCatalogPage, LicenseItemPage
-from tests.builders import make_catalogue
-from tests.factories import UserFactory
+from tests.support.builders import make_catalogue
+from tests.support.factories import UserFactory
 
 
 class LicenseItemAdminTests(WagtailPageTestCase):

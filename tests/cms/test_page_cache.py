@@ -1,4 +1,4 @@
-"""The public page cache (portal.page_cache): anonymous visitors share the catalogue and item
+"""The public page cache (core.page_cache): anonymous visitors share the catalogue and item
 pages, logged-in users and other languages never see someone else's copy, and a publish shows
 at once."""
 
@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from tests.builders import make_catalogue
-from tests.factories import UserFactory
+from tests.support.builders import make_catalogue
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

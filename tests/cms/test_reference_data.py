@@ -27,7 +27,7 @@ from forms_config.blocks import SchemaPagesBlock
 from forms_config.field_types import PREFILL_CHOICES
 from forms_config.keys import KEY_RE
 from forms_config.models import ApplicationFormSchema, FormSchemaVersion
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 from workflows import services
 
 User = get_user_model()

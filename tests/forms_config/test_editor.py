@@ -5,8 +5,8 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from forms_config.models import ApplicationFormSchema
-from tests.builders import ApplicationFactory, make_catalogue
-from tests.factories import UserFactory
+from tests.support.builders import ApplicationFactory, make_catalogue
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,28 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtailstreamforms.fields import get_fields
 
-from .field_type_helpers import one, query_dict, schema_of
+from tests.support.field_types import all_fields, post_names, query_dict, schema_of
 
 pytestmark = pytest.mark.django_db
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-COLUMNS = [
-    {"label": "姓名", "key": "name", "type": "text", "required": True},
-    {"label": "身份证号码", "key": "id_number", "type": "id_number", "required": True},
-    {"label": "数量", "key": "qty", "type": "integer", "required": False},
-    {"label": "金额", "key": "amount", "type": "number", "required": False},
-    {"label": "日期", "key": "date", "type": "date", "required": False},
-    {"label": "手机", "key": "mobile", "type": "mobile", "required": False},
-    {"label": "代码", "key": "code", "type": "uscc", "required": False},
-]
-EXTRA = {
-    "table": {"columns": COLUMNS, "max_rows": 5},
-    "dropdown": {"choices": ["甲", "乙"]},
-    "radio": {"choices": ["甲", "乙"]},
-    "checkboxes": {"choices": ["甲", "乙"]},
-    "files": {"max_files": 2},
-    "declaration": {"text": "承诺<b>真实</b>"},
-}
 NASTY = [
     None,
     "",
@@ -64,10 +47,6 @@ NASTY = [
     {"f-k": "1"},
     [[[[]]]],
 ]
-
-
-def all_fields():
-    return [one(t, f"字段{t}%", f"k_{t}", **EXTRA.get(t, {})) for t in sorted(get_fields())]
 
 
 def check_everything(data):
@@ -107,15 +86,6 @@ json_values = st.recursive(
 @given(st.fixed_dictionaries({}, optional={f"k_{t}": json_values for t in get_fields()}))
 def test_any_stored_json(data):
     check_everything(data)
-
-
-def post_names():
-    names = []
-    for t in get_fields():
-        base = f"f-k_{t}"
-        names += [base, f"{base}-province", f"{base}-city", f"{base}-county", f"{base}-TOTAL"]
-        names += [f"{base}-{row}-{c['key']}" for row in (0, 1, 7) for c in COLUMNS]
-    return names
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

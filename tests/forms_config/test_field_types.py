@@ -12,10 +12,9 @@ from wagtailstreamforms.fields import get_fields
 from forms_config.field_types.messages import FixedMessage
 from forms_config.field_types.table import ColumnsBlock, TableField, table_columns
 from forms_config.prefill import initial_data
-from tests.builders import field
-from tests.factories import UserFactory, make_id_number, make_uscc
-
-from .field_type_helpers import errors_of, one, query_dict, raw_from_post, schema_of, stored_form
+from tests.support.builders import field
+from tests.support.factories import UserFactory, make_id_number, make_uscc
+from tests.support.field_types import errors_of, one, query_dict, raw_from_post, schema_of, stored_form
 
 pytestmark = pytest.mark.django_db
 

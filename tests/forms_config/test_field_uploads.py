@@ -9,12 +9,11 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from wagtailstreamforms.fields import get_fields
 
 from forms_config import uploads
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.factories import UserFactory
-from tests.security.bad_files import ACTIVE_PDFS, pdf_document
+from tests.support.bad_files import ACTIVE_PDFS, pdf_document
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
+from tests.support.factories import UserFactory
+from tests.support.field_types import JPEG, PDF, PNG, errors_of, upload
 from workflows.services import attach_files
-
-from .field_type_helpers import JPEG, PDF, PNG, errors_of, upload
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def _private_storage_per_test(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            "BACKEND": "accounts.storage.PrivateFileSystemStorage",
+            "BACKEND": "core.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }

@@ -4,7 +4,6 @@ A PDF that merely came back proves little: these read the text back with pypdf, 
 font drew each Chinese run and check that nothing was fetched from outside the static files.
 """
 
-import io
 import re
 from types import SimpleNamespace
 from urllib.parse import unquote
@@ -14,71 +13,10 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
-from pypdf import PdfReader
 
 from forms_config import pdf
 from forms_config.checks import check_pdf_font
-
-HAN = re.compile(r"[\u4e00-\u9fff]")
-PRODUCT = "特种设备行政许可申报系统"
-FOOTER = re.compile(r"第\s*\d+\s*页，共\s*\d+\s*页")
-
-
-# ----- helpers, also used by tests/workflows/test_printing.py -----
-
-
-def pdf_pages(content):
-    assert content.startswith(b"%PDF-"), content[:20]
-    return PdfReader(io.BytesIO(content)).pages
-
-
-def pdf_text(content):
-    return "\n".join(page.extract_text() for page in pdf_pages(content))
-
-
-def body_text(content):
-    """The text of every page without the running header and footer, whitespace removed, so a
-    sentence that wraps over lines or pages reads as one."""
-    parts = []
-    for page in pdf_pages(content):
-        text = page.extract_text()
-        text = "\n".join(line for line in text.splitlines() if PRODUCT not in line)
-        parts.append(FOOTER.sub("", text))
-    return re.sub(r"\s+", "", "".join(parts))
-
-
-def font_runs(content):
-    """(text, BaseFont) of every run of text drawn in the document."""
-    runs = []
-    for page in pdf_pages(content):
-
-        def visit(text, cm, tm, font_dict, font_size):
-            if text.strip():
-                runs.append((text, str(font_dict.get("/BaseFont")) if font_dict else None))
-
-        page.extract_text(visitor_text=visit)
-    return runs
-
-
-def embedded_font_names(content):
-    """BaseFont of every font resource; those whose glyphs are in the file are marked "embedded:"."""
-    names = set()
-    for page in pdf_pages(content):
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for face in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
-                descriptor = face.get("/FontDescriptor")
-                embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
-                names.add(("embedded:" if embedded else "") + str(face["/BaseFont"]))
-    return names
-
-
-def assert_chinese_in_wenquanyi(content):
-    chinese = [(text, font) for text, font in font_runs(content) if HAN.search(text)]
-    assert chinese, "no Chinese text was drawn"
-    wrong = [(text, font) for text, font in chinese if not font or "WenQuanYi" not in font]
-    assert not wrong, f"Chinese drawn without the CJK font: {wrong[:3]}"
-
+from tests.support.pdf import PRODUCT, assert_chinese_in_wenquanyi, body_text, embedded_font_names, pdf_pages, pdf_text
 
 # ----- fixtures -----
 

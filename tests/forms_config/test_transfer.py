@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from forms_config import reference_data, transfer
 from forms_config.models import ApplicationFormSchema, FormSchemaVersion
-from tests.factories import OrganisationFactory, UserFactory
-from tests.security.test_admin_csp import scan
+from tests.support.factories import OrganisationFactory, UserFactory
+from tests.support.http import scan
 
 pytestmark = pytest.mark.django_db
 

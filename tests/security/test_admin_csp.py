@@ -9,7 +9,6 @@ The browser journey test_admin_needs_no_inline_script checks that the widgets st
 """
 
 import json
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -19,57 +18,14 @@ from wagtailstreamforms.models import Form, FormSubmission
 from cms.models import LicenseItemPage
 from forms_config.models import ApplicationFormSchema
 from portal.security import make_choosers_csp_safe
-from tests.builders import make_catalogue
-from tests.factories import UserFactory
-from tests.security.test_headers import csp
-from tests.security.url_map import build_url, collect_routes
-from tests.workflow_builders import application_in, make_parties
+from tests.support.builders import make_catalogue
+from tests.support.factories import UserFactory
+from tests.support.http import ScriptScan, csp, scan
+from tests.support.url_map import build_url, collect_routes
+from tests.support.workflow_builders import application_in, make_parties
 from workflows.models import ApplicationState
 
 pytestmark = pytest.mark.django_db
-DATA_TYPES = {"application/json", "application/ld+json"}
-
-
-class ScriptScan(HTMLParser):
-    """Executable inline scripts, inline event handlers and javascript: URLs in a page, and the
-    data-admin-init blocks that replace Wagtail's inline scripts."""
-
-    def __init__(self):
-        super().__init__()
-        self.problems = []
-        self.init_blocks = []  # [name, JSON text]
-        self._block = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "script":
-            kind = (attributes.get("type") or "").strip().lower()
-            if "src" not in attributes and kind not in DATA_TYPES:
-                self.problems.append(f"inline <script> at line {self.getpos()[0]}")
-            if "data-admin-init" in attributes:
-                self._block = [attributes["data-admin-init"], ""]
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"<{tag} {name}=...>")
-            url = (value or "").strip().lower()
-            if name in ("href", "src", "action", "formaction") and url.startswith("javascript:"):
-                self.problems.append(f"<{tag} {name}=javascript:...>")
-
-    def handle_data(self, data):
-        if self._block is not None:
-            self._block[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._block is not None:
-            self.init_blocks.append(self._block)
-            self._block = None
-
-
-def scan(response):
-    assert response.status_code == 200, response.status_code
-    parser = ScriptScan()
-    parser.feed(response.content.decode())
-    return parser
 
 
 def admin_page(client, url):

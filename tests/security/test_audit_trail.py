@@ -19,10 +19,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail import hooks
 
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, simple_pages
-from tests.factories import UserFactory
-from tests.forms_config.field_type_helpers import PDF, upload
-from tests.workflow_builders import application_in, fill_completely, make_parties, refresh
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, simple_pages
+from tests.support.factories import UserFactory
+from tests.support.field_types import PDF, upload
+from tests.support.workflow_builders import application_in, fill_completely, make_parties, refresh
 from workflows import actions, services
 from workflows.models import AccessKind, AccessLog, ApplicationEvent, ApplicationState, Document, DocumentKind
 

@@ -17,9 +17,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.builders import make_catalogue
-from tests.conftest import restore_migration_data
-from tests.workflow_builders import application_in, make_parties
+from tests.support.builders import make_catalogue
+from tests.support.database import restore_migration_data
+from tests.support.workflow_builders import application_in, make_parties
 from workflows.models import Application, ApplicationEvent, ApplicationState, Document
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 registration's 营业执照, the application form's file fields (single file, PDF only; several files,
 PDF/JPG/PNG) and the review body's 评审报告 (PDF only) and 评审材料 in the admin.
 
-Every file of tests/security/bad_files.py is refused at every entry point with a Chinese message
+Every file of tests/support/bad_files.py is refused at every entry point with a Chinese message
 and leaves nothing behind (no row, no stored file). Good files with hostile names are stored under
 server-generated names only, have no public URL, and their names come back escaped.
 
@@ -20,33 +20,30 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Organisation
-from accounts.storage import private_storage
-from tests.accounts.helpers import enterprise_data, sms_code_for
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.factories import UserFactory
-from tests.workflow_builders import application_in, future, make_parties, refresh
+from core.storage import private_storage
+from tests.support.accounts import enterprise_data, sms_code_for
+from tests.support.bad_files import (
+    CORPUS_SIZE,
+    FIELD_LIMIT_MB,
+    JPEG,
+    LICENCE_LIMIT,
+    MB,
+    PDF,
+    PDF_ONLY_EXTRA,
+    PNG,
+    REFUSALS_CHECKED,
+    REVIEW_LIMIT,
+    corpus,
+    executable_payloads,
+)
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
+from tests.support.factories import UserFactory
+from tests.support.workflow_builders import application_in, future, make_parties, refresh
 from workflows.models import ApplicationAttachment, ApplicationState, ReviewConclusion, ReviewFile
-
-from .bad_files import JPEG, PDF, PDF_ONLY_EXTRA, PNG, corpus, executable_payloads
 
 pytestmark = pytest.mark.django_db
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-KB = 1024
-MB = 1024 * KB
-LICENCE_LIMIT = 256 * KB  # BUSINESS_LICENCE_MAX_BYTES for these tests: keeps the oversize file small
-FIELD_LIMIT_MB = 1
-REVIEW_LIMIT = 10 * MB  # forms_config.uploads.DEFAULT_MAX_MB, what the review report form uses
-# One row per entry point (name, size limit, whether it takes PDF only), for the README's count.
-ENTRY_POINTS = [
-    ("registration business licence", LICENCE_LIMIT, False),
-    ("application file field (PDF only)", FIELD_LIMIT_MB * MB, True),
-    ("application files field (PDF/JPG/PNG)", FIELD_LIMIT_MB * MB, False),
-    ("review report (PDF only)", REVIEW_LIMIT, True),
-    ("review materials (PDF/JPG/PNG)", REVIEW_LIMIT, False),
-]
-CORPUS_SIZE = len(corpus(KB))
-REFUSALS_CHECKED = sum(CORPUS_SIZE + (len(PDF_ONLY_EXTRA) if pdf_only else 0) for _n, _l, pdf_only in ENTRY_POINTS)
 STORED_PATH = re.compile(r"(accounts/organisation|workflows/applicationattachment|workflows/reviewfile)/[0-9a-f]{32}")
 HOSTILE_NAMES = [
     "../../../etc/passwd.pdf",

@@ -15,20 +15,17 @@ writes and ignores SELECT ... FOR UPDATE, so the races cannot happen there. pyte
 `live_server` is Django's threaded WSGI server; every request has its own connection.
 """
 
-import threading
-
 import pytest
-import requests
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
-from tests.builders import ApplicationFactory, make_catalogue
-from tests.conftest import restore_migration_data
-from tests.forms_config.field_type_helpers import PDF
-from tests.workflow_builders import application_in, make_parties, refresh, staff_of
-from tests.workflows.test_stale_drafts import files_form, private_files
+from tests.support.builders import ApplicationFactory, files_form, make_catalogue
+from tests.support.database import restore_migration_data
+from tests.support.field_types import PDF
+from tests.support.races import DRAFT_PAIRS, ROUNDS, Browser, delete, fire, submit
+from tests.support.storage import private_files
+from tests.support.workflow_builders import application_in, make_parties, refresh, staff_of
 from workflows import services
 from workflows.models import (
     Application,
@@ -48,8 +45,6 @@ pytestmark = [
 ]
 
 S = ApplicationState
-ROUNDS = 3
-CSRF_TOKEN = "c" * 32  # an unmasked secret in both the cookie and the header, as Django accepts
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -57,52 +52,6 @@ def _restore_migration_data(django_db_blocker):
     yield
     if connection.vendor == "postgresql":  # elsewhere the module is skipped: nothing was flushed
         restore_migration_data(django_db_blocker)
-
-
-class Browser:
-    """A logged-in user's browser on the live server (staff with the second factor passed)."""
-
-    def __init__(self, live_server, user):
-        client = Client()
-        client.force_login(user)  # tests/conftest.py verifies a staff session too
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        self.base = live_server.url
-        self.headers = {
-            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={CSRF_TOKEN}",
-            "X-CSRFToken": CSRF_TOKEN,
-        }
-
-    def post(self, path, data=None, files=None):
-        def send():
-            return requests.post(
-                self.base + path, data=data, files=files, headers=self.headers, allow_redirects=False, timeout=60
-            )
-
-        return send
-
-
-def fire(*sends):
-    """Send the requests from threads released at the same moment; their responses in order."""
-    barrier = threading.Barrier(len(sends))
-    responses = [None] * len(sends)
-
-    def run(index, send):
-        barrier.wait(timeout=30)
-        try:
-            responses[index] = send()
-        except requests.RequestException as error:
-            responses[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, send)) for i, send in enumerate(sends)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert not any(thread.is_alive() for thread in threads), "a request is stuck"
-    for response in responses:
-        assert isinstance(response, requests.Response), response
-        assert response.status_code < 500, (response.status_code, response.text[:2000])
-    return responses
 
 
 def referenced_files():
@@ -161,40 +110,6 @@ def pdf(name):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def page_url(application):
-    return reverse("applications:page", args=[application.uuid, 1])
-
-
-def submit(browser, application):
-    return browser.post(reverse("applications:check", args=[application.uuid]))
-
-
-def delete(browser, application):
-    return browser.post(reverse("applications:delete", args=[application.uuid]))
-
-
-def autosave(browser, application):
-    url = reverse("applications:autosave", args=[application.uuid, 1])
-    return browser.post(url, {"f-credit_code": "NOT-A-CODE"})
-
-
-def page_save(browser, application):
-    return browser.post(page_url(application), {"action": "save", "f-credit_code": "NOT-A-CODE"})
-
-
-def upload(browser, application):
-    return browser.post(
-        page_url(application),
-        {"action": "save", "f-credit_code": application.data["credit_code"]},
-        files={"f-site_proof": ("新.pdf", PDF, "application/pdf")},
-    )
-
-
-def remove_file(browser, application):
-    ref = application.data["site_proof"][0]["id"]
-    return browser.post(page_url(application), {"action": "save", "f-site_proof__remove": ref})
-
-
 def deleted_or_submitted(application, files):
     """Exactly one of 删除 and 提交 won: gone with every row and file, or submitted whole."""
     fresh = Application.objects.filter(pk=application.pk).first()
@@ -206,17 +121,6 @@ def deleted_or_submitted(application, files):
     assert transitions(fresh) == ["submit"]
     assert set(fresh.attachments.values_list("file", flat=True)) == set(files)
     return "submitted"
-
-
-DRAFT_PAIRS = [
-    (submit, delete),
-    (submit, autosave),
-    (submit, page_save),
-    (submit, upload),
-    (submit, remove_file),
-    (delete, upload),
-    (delete, autosave),
-]
 
 
 def test_two_tabs_changing_one_draft_at_once(drafts):
@@ -270,10 +174,6 @@ def request_correction(browser, application):
         "confirmed": "on",
     }
     return browser.post(url, data)
-
-
-# What test_conflicting_actions_after_submission fires, for `make security-figures`.
-AFTER_SUBMISSION_PAIRS = ("受理 × 受理", "受理 × 补正告知", "撤回 × 补正后重新提交")
 
 
 def test_conflicting_actions_after_submission(parties, live_server):

@@ -55,8 +55,8 @@ MARKER = "fault injection: pausing"
 
 
 def setup_data():
-    from tests.builders import make_catalogue
-    from tests.workflow_builders import application_in, make_parties
+    from tests.support.builders import make_catalogue
+    from tests.support.workflow_builders import application_in, make_parties
     from workflows.models import ApplicationState
 
     parties = make_parties(make_catalogue())

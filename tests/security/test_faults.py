@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from accounts import services as account_services
 from accounts.models import Organisation, OrganisationKind, Region
-from tests.accounts.helpers import enterprise_data, png_file
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.forms_config.field_type_helpers import PDF, upload
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.accounts import enterprise_data, png_file
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
+from tests.support.field_types import PDF, upload
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows import actions, services
 from workflows.models import (
     Application,

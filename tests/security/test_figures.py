@@ -1,15 +1,17 @@
 """The security figures the README quotes, computed from the suites themselves (`make
 security-figures` prints them): URLs × roles of the access matrix, hostile strings tried, bad
-files refused. They are also floors: the suite fails if a refactoring quietly shrinks them."""
+files refused. They are also floors: the suite fails if a refactoring quietly shrinks them. What
+each suite tries lives in tests/support/ (a test module never imports another)."""
 
 import re
 from pathlib import Path
 
-from tests.security.test_access_matrix import ROLES, matrix_size
-from tests.security.test_bad_uploads import CORPUS_SIZE, REFUSALS_CHECKED
-from tests.security.test_concurrency import AFTER_SUBMISSION_PAIRS, DRAFT_PAIRS, ROUNDS
-from tests.security.test_hostile_input import HOSTILE_STRINGS_TRIED as HOSTILE_STRINGS_BEFORE_SUBMISSION
-from tests.security.test_hostile_post_submission import HOSTILE_STRINGS_TRIED_AFTER_SUBMISSION
+from tests.support.access_matrix import matrix_size
+from tests.support.bad_files import CORPUS_SIZE, REFUSALS_CHECKED
+from tests.support.hostile import HOSTILE_STRINGS_TRIED as HOSTILE_STRINGS_BEFORE_SUBMISSION
+from tests.support.hostile import HOSTILE_STRINGS_TRIED_AFTER_SUBMISSION
+from tests.support.races import AFTER_SUBMISSION_PAIRS, DRAFT_PAIRS, ROUNDS
+from tests.support.world import ROLES
 
 
 def review_findings_closed():

@@ -20,8 +20,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.builders import ApplicationFactory, make_catalogue
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.builders import ApplicationFactory, make_catalogue
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.http import csp
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,15 +34,6 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
     "WAGTAILADMIN_BASE_URL": "https://xuke.example.gov.cn",
 }
-
-
-def csp(response):
-    """The Content-Security-Policy header as {directive: [sources]}."""
-    policy = {}
-    for part in response["Content-Security-Policy"].split(";"):
-        name, *sources = part.split()
-        policy[name] = sources
-    return policy
 
 
 def assert_common_headers(response):
@@ -75,7 +67,7 @@ def test_portal_page_headers(client):
 
 def test_portal_page_of_a_logged_in_applicant_has_the_strict_policy(client):
     client.force_login(UserFactory())
-    response = client.get(reverse("accounts:my_services"))
+    response = client.get(reverse("my_services"))
     assert response.status_code == 200
     assert_strict_scripts(assert_common_headers(response))
 
@@ -216,7 +208,7 @@ def idle_for(minutes):
 def test_session_ends_after_30_idle_minutes_and_each_request_renews_it(client):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_RENEW_SECONDS == 60
     client.force_login(UserFactory())
-    my = reverse("accounts:my_services")
+    my = reverse("my_services")
     assert client.get(my).status_code == 200
     # Activity renews the expiry: 29 idle minutes later the next request still works and pushes it on.
     idle_for(29)
@@ -230,7 +222,7 @@ def test_session_ends_after_30_idle_minutes_and_each_request_renews_it(client):
 
 def test_a_request_within_a_minute_of_the_last_renewal_writes_no_session(client, django_assert_max_num_queries):
     client.force_login(UserFactory())
-    my = reverse("accounts:my_services")
+    my = reverse("my_services")
     client.get(my)
     before = Session.objects.get().expire_date
     with django_assert_max_num_queries(20) as queries:

@@ -15,7 +15,6 @@ tests/forms_config/test_field_junk.py feeds junk to the field types' Python API;
 through the views and templates around them.
 """
 
-import io
 import itertools
 import re
 
@@ -23,90 +22,42 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
-from pypdf import PdfReader
 
-from tests.accounts.helpers import enterprise_data, individual_data, sms_code_for
-from tests.builders import ApplicationFactory, make_catalogue, make_form_schema, page, simple_pages
-from tests.factories import UserFactory
-from tests.forms_config.test_field_junk import all_fields, post_names
-from tests.workflow_builders import application_in, future, make_parties, refresh
+from tests.support.accounts import enterprise_data, individual_data, sms_code_for
+from tests.support.bad_files import PDF
+from tests.support.builders import ApplicationFactory, make_catalogue, make_form_schema, page, simple_pages
+from tests.support.factories import UserFactory
+from tests.support.field_types import all_fields, post_names
+from tests.support.hostile import (
+    FIXED_HOSTILE,
+    PAYLOADS,
+    any_text,
+    assert_chinese_errors,
+    assert_clean,
+    assert_literal_or_absent,
+    date_or_junk,
+    examples,
+    hostile_text,
+    rolled_back,
+)
+from tests.support.workflow_builders import application_in, future, make_parties, refresh
 from workflows import actions, services
 from workflows.models import ApplicationState, ReviewConclusion
-
-from .bad_files import MARKER, PDF, executable_payloads
 
 pytestmark = pytest.mark.django_db
 
 S = ApplicationState
 User = get_user_model()
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
-# Payloads that would run if a page or a PDF template let them through as markup.
-PAYLOADS = [
-    f"<script>alert({MARKER})</script>",
-    f'"><img src=x onerror=alert({MARKER})>',
-    f"'><svg onload=alert({MARKER})>",
-    f"</textarea></title><script>alert({MARKER})</script>",
-    f"<iframe src=javascript:alert({MARKER})></iframe>",
-    f"javascript:alert({MARKER})",
-    f'<a href="javascript:alert({MARKER})">点我</a>',
-]
-FIXED_HOSTILE = PAYLOADS + [
-    "' OR '1'='1' -- ",
-    "'; DROP TABLE accounts_user; --",
-    "1 UNION SELECT username, password FROM accounts_user--",
-    '" OR ""="',
-    "%(label)s %s %d {0} {{ 7*7 }} {% debug %} ${7*7} #{7*7}",
-    "x" * 100_000,
-    "长" * 20_000,
-    "前\x00后",
-    "\x00",
-    "\x01\x02\x07\x08\x0b\x0c\x1b[31m\x7f\x9f",
-    "第一行\r\n第二行\rSet-Cookie: evil=1\n",
-    "ＳＥＬＥＣＴ＊ＦＲＯＭ＜ｓｃｒｉｐｔ＞１２３４５６",
-    "😀👨‍👩‍👧‍👦🇨🇳\U0001f4a9\U000e0041",
-    "\u202eexe.pdf\u202c\u200f\u200e\u200b\u2028\u2029\ufeff",
-    "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
-    "../../etc/passwd",
-    "\\\\server\\share\\x",
-    "　",
-    " \t\n ",
-    "NaN",
-    "-1e999",
-    "ℌ𝔢𝔩𝔩𝔬 Ａ\u0301\u0301\u0301",
-]
 
 # The fixed strings that are also printed to PDF: markup, control characters, very long text,
 # emoji and bidirectional marks are what could break or fool xhtml2pdf.
 PRINTED = PAYLOADS + [
     s for s in FIXED_HOSTILE if len(s) > 1000 or re.search(r"[\x00-\x1f\x7f-\x9f\u200b-\u202e\U0001f300-\U0001faff]", s)
 ]
-
-# Text a browser can send (no lone surrogates: they cannot be encoded as UTF-8).
-any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=120)
-hostile_text = st.one_of(
-    st.sampled_from(FIXED_HOSTILE),
-    any_text,
-    st.builds(lambda before, payload, after: before + payload + after, any_text, st.sampled_from(PAYLOADS), any_text),
-)
-# Figures for the README: examples per property × properties, plus the fixed list.
-PROPERTIES = {
-    "registration": 60,
-    "application form page": 40,
-    "staff action forms": 40,
-}
-
-
-def examples(property_name):
-    return settings(
-        max_examples=PROPERTIES[property_name],
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 # What the staff forms get: the same, without the very long strings that no issued document
@@ -116,52 +67,8 @@ document_text = st.one_of(
     any_text,
     st.builds(lambda before, payload, after: before + payload + after, any_text, st.sampled_from(PAYLOADS), any_text),
 )
-HOSTILE_STRINGS_TRIED = sum(PROPERTIES.values()) + len(FIXED_HOSTILE)
 
 _numbers = itertools.count(100)
-
-
-class Rollback(Exception):
-    """Raised to undo one example's writes (the test's own transaction stays)."""
-
-
-def rolled_back(function):
-    try:
-        with transaction.atomic():
-            function()
-            raise Rollback
-    except Rollback:
-        pass
-
-
-def assert_clean(response, what=""):
-    assert response.status_code < 500, what
-    content_type = response.get("Content-Type", "")
-    if "html" in content_type:
-        found = executable_payloads(response.content.decode())
-        assert found == [], (what, found)
-
-
-def assert_chinese_errors(form):
-    for field, messages in form.errors.items():
-        for message in messages:
-            assert CHINESE.search(message), (field, message)
-
-
-def compact(text):
-    return re.sub(r"\s+", "", text)
-
-
-def pdf_text(content):
-    return compact("".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
-
-
-def assert_literal_or_absent(pdf, value):
-    """The payload is printed as the very text it is, or (say, cut to a preview) not at all."""
-    text = pdf_text(pdf)
-    if f"alert({MARKER})" in text:
-        assert compact(value) in text, (value, text[:2000])
-    return compact(value) in text
 
 
 # --- registration --------------------------------------------------------------------------------
@@ -236,7 +143,7 @@ def test_stored_registration_values_are_escaped_in_the_admin_and_the_form(client
         ):
             assert_clean(client.get(url), url)
         client.force_login(user)
-        assert_clean(client.get(reverse("accounts:my_services")))
+        assert_clean(client.get(reverse("my_services")))
         draft = ApplicationFactory(user=user, levels=[catalogue["D"]])
         form_page = client.get(reverse("applications:page", args=[draft.uuid, 1]))
         assert form_page.status_code == 200
@@ -342,11 +249,6 @@ def test_a_submitted_payload_is_text_for_the_staff_and_in_the_printed_applicatio
 
 
 # --- every staff action form -----------------------------------------------------------------------
-
-
-def date_or_junk():
-    good = st.integers(min_value=1, max_value=60).map(lambda days: f"{future(days):%Y-%m-%d}")
-    return st.one_of(good, good, hostile_text)
 
 
 def action_posts(parties_applications):

@@ -19,17 +19,14 @@ from django.urls import reverse
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from tests.builders import field, make_catalogue, make_form_schema, page, simple_pages
-from tests.forms_config.test_field_junk import all_fields, post_names
-from tests.workflow_builders import application_in, future, make_parties, refresh
-from workflows import actions
-from workflows.models import ApplicationState, DocumentKind, ReviewFeedback, WorkflowSettings
-
-from .bad_files import MARKER
-from .test_hostile_input import (
+from tests.support.bad_files import MARKER
+from tests.support.builders import field, make_catalogue, make_form_schema, page, simple_pages
+from tests.support.field_types import all_fields, post_names
+from tests.support.hostile import (
     CHINESE,
     FIXED_HOSTILE,
     PAYLOADS,
+    POST_SUBMISSION_PROPERTIES,
     assert_chinese_errors,
     assert_clean,
     assert_literal_or_absent,
@@ -40,25 +37,18 @@ from .test_hostile_input import (
     pdf_text,
     rolled_back,
 )
+from tests.support.workflow_builders import application_in, future, make_parties, refresh
+from workflows import actions
+from workflows.models import ApplicationState, DocumentKind, ReviewFeedback, WorkflowSettings
 
 pytestmark = pytest.mark.django_db
 
 S = ApplicationState
 
-# Examples per property; test_figures adds them to the hostile strings tried.
-PROPERTIES = {
-    "review date": 40,
-    "feedback": 30,
-    "feedback of every field type": 20,
-    "correction": 40,
-    "withdraw": 30,
-}
-HOSTILE_STRINGS_TRIED_AFTER_SUBMISSION = sum(PROPERTIES.values())
-
 
 def post_submission_examples(property_name):
-    # The existing module's settings (deadline, health checks), with this property's count.
-    return settings(examples("staff action forms"), max_examples=PROPERTIES[property_name])
+    # The hostile-input suite's settings (deadline, health checks), with this property's count.
+    return settings(examples("staff action forms"), max_examples=POST_SUBMISSION_PROPERTIES[property_name])
 
 
 # A control the form does not expect to be free text gets a valid value half of the time, so

@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.builders import ApplicationFactory, make_catalogue
-from tests.workflow_builders import application_in, make_parties
-from tests.workflows.licence_builders import approved_licence
+from tests.support.builders import ApplicationFactory, make_catalogue
+from tests.support.licence_builders import approved_licence
+from tests.support.workflow_builders import application_in, make_parties
 from workflows.models import ApplicationState
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def personal_urls(parties):
     submitted = application_in(ApplicationState.SUBMITTED, parties)
     licence = approved_licence(parties)
     return {
-        "我的办事": reverse("accounts:my_services"),
+        "我的办事": reverse("my_services"),
         "applications": reverse("applications:list"),
         "new application": reverse("applications:new"),
         "draft page": reverse("applications:page", args=[draft.uuid, 1]),

@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from accounts import ratelimit
 from accounts.sms.backends import locmem
-from tests.accounts.helpers import individual_data, sms_code_for
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from core import ratelimit
+from tests.support.accounts import individual_data, sms_code_for
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -190,7 +190,7 @@ def test_lockout_still_works_and_uses_the_same_client_address(client, settings):
     # Username + IP: the same account from another address is not locked.
     other = client.post(LOGIN, {"username": "qiye0001", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="198.51.100.9")
     assert other.status_code == 302
-    assert settings.AXES_CLIENT_IP_CALLABLE == "accounts.ratelimit.client_ip"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.ratelimit.client_ip"
 
 
 # --- the counters live in Redis when Redis is the cache ---

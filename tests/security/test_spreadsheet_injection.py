@@ -11,9 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.spreadsheets import neutralise, neutralise_row
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, make_parties, submitted
-from tests.workflows.licence_builders import licence_row, months_after
+from tests.support.builders import make_catalogue
+from tests.support.licence_builders import licence_row, months_after
+from tests.support.workflow_builders import application_in, make_parties, submitted
 from workflows import actions
 from workflows.models import ApplicationState
 

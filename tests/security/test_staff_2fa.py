@@ -11,9 +11,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.two_factor import policy
-from tests.builders import make_catalogue
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.workflow_builders import application_in, make_parties
+from tests.support.builders import make_catalogue
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.workflow_builders import application_in, make_parties
 from workflows.models import ApplicationState
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +226,7 @@ def test_applicants_are_not_affected(client):
     applicant = parties.applicant
     submitted = application_in(ApplicationState.SUBMITTED, parties)
     client.force_login(applicant)
-    assert client.get(reverse("accounts:my_services")).status_code == 200
+    assert client.get(reverse("my_services")).status_code == 200
     assert client.get(reverse("applications:detail", args=[submitted.uuid])).status_code == 200
     # The admin turns them away as before (its login page), never to a 2FA page; those do not exist for them.
     response = client.get(ADMIN)
@@ -259,7 +259,7 @@ def test_the_setting_is_on_in_tests_and_by_default():
 
 def test_force_login_in_other_tests_verifies_staff(client, staff, request):
     """The conftest helper the rest of the suite relies on: a staff session it verified opens the admin."""
-    from tests.conftest import verify_staff_session
+    from tests.support.accounts import verify_staff_session
 
     client.force_login(staff)
     device = verify_staff_session(client, staff)

@@ -1,4 +1,4 @@
-"""No staff screen shows a mobile number or an ID number whole (PIPL art. 51; accounts/masking.py).
+"""No staff screen shows a mobile number or an ID number whole (PIPL art. 51; core/masking.py).
 
 A crawl: authority staff, review-body staff and a superuser open every staff page an application
 reaches in each state of its workflow (许可申请办理's queue and detail, each action form offered in
@@ -6,7 +6,7 @@ that state, 许可证登记, 统计分析, 审计记录, 发送记录, 单位管
 mobiles in the application, its table rows, the applicant's contact and the review body's contact.
 No 11-digit mobile and no 18-character ID number may appear anywhere in the HTML, including hidden
 inputs and value attributes the forms post back. (Edit forms of 单位管理 are left out on purpose:
-there the full value is what is being edited, accounts/masking.py.)"""
+there the full value is what is being edited, core/masking.py.)"""
 
 import re
 
@@ -14,10 +14,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Organisation
-from tests.builders import make_catalogue, make_form_schema
-from tests.factories import UserFactory, make_id_number
-from tests.security.test_personal_data import CONTACT_ID, CONTACT_MOBILE, filled_draft, personal_pages
-from tests.workflow_builders import advance, future, make_parties, refresh
+from tests.support.builders import make_catalogue, make_form_schema
+from tests.support.factories import UserFactory, make_id_number
+from tests.support.personal_data import CONTACT_ID, CONTACT_MOBILE, LEGAL_ID, LEGAL_MOBILE, filled_draft, personal_pages
+from tests.support.workflow_builders import advance, future, make_parties, refresh
 from workflows import actions, services
 from workflows.models import ApplicationState as S
 from workflows.staff_admin import staff_actions
@@ -145,8 +145,7 @@ def test_no_list_or_report_shows_them_to_a_superuser(client, parties, applicatio
 
 
 def test_the_correction_form_previews_the_values_masked_as_the_detail_page_does(client, parties, applications):
-    from accounts.masking import mask_id_number, mask_mobile
-    from tests.security.test_personal_data import LEGAL_ID, LEGAL_MOBILE
+    from core.masking import mask_id_number, mask_mobile
 
     client.force_login(parties.authority)
     url = reverse("licensing:request_correction", args=[applications[S.SUBMITTED].pk])

@@ -1,7 +1,7 @@
 """Anonymous registration uploads cannot be used to burn memory or fill the disk (outside review
 finding 2, docs/security.md): every POST carrying a file is counted per client IP whether the registration
 succeeds or not, and the files kept across a failed form are capped per IP and in total, replaced
-by the form's next upload and gone after an hour (accounts/uploads.py, accounts/ratelimit.py).
+by the form's next upload and gone after an hour (accounts/uploads.py, core/ratelimit.py).
 
 The bounded decoding of images and the PDF checks are proven file by file in
 tests/security/test_bad_uploads.py and tests/accounts/test_uploads.py.
@@ -12,10 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.storage import private_storage
-from tests.accounts.helpers import enterprise_data
-
-from .bad_files import PDF, pdf_document
+from core.storage import private_storage
+from tests.support.accounts import enterprise_data
+from tests.support.bad_files import PDF, pdf_document
 
 pytestmark = pytest.mark.django_db
 REGISTER = reverse("accounts:register_enterprise")

@@ -15,8 +15,8 @@ from accounts.sms.backends import locmem
 from accounts.sms.backends.base import SmsDeliveryError
 from forms_config.models import FormSchemaVersion
 from forms_config.pdf import PdfRenderError
-from tests.builders import field, make_catalogue, make_form_schema, page
-from tests.workflow_builders import application_in, correction_items, future, make_parties, refresh, report_file
+from tests.support.builders import field, make_catalogue, make_form_schema, page
+from tests.support.workflow_builders import application_in, correction_items, future, make_parties, refresh, report_file
 from workflows import actions, services
 from workflows.models import (
     Action,

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.builders import make_catalogue
-from tests.forms_config.test_pdf import body_text
-from tests.workflow_builders import application_in, future, make_parties, refresh
+from tests.support.builders import make_catalogue
+from tests.support.pdf import body_text
+from tests.support.workflow_builders import application_in, future, make_parties, refresh
 from workflows import actions
 from workflows.models import (
     Application,

@@ -4,9 +4,9 @@ by the applicant's organisation only, and removed with the draft."""
 import pytest
 from django.urls import reverse
 
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.factories import UserFactory
-from tests.forms_config.field_type_helpers import PDF, PNG, upload
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
+from tests.support.factories import UserFactory
+from tests.support.field_types import PDF, PNG, upload
 from workflows.models import Application, ApplicationAttachment
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from cms.models import GuidePage, HomePage
-from tests.accounts.helpers import enterprise_data
-from tests.builders import ApplicationFactory, make_catalogue, make_form_schema
-from tests.factories import UserFactory
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.accounts import enterprise_data
+from tests.support.builders import ApplicationFactory, make_catalogue, make_form_schema
+from tests.support.factories import UserFactory
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows.models import ApplicationState as S
 from workflows.models import Document
 

@@ -13,9 +13,9 @@ import time
 import pytest
 from django.db import connection
 
-from tests.builders import make_catalogue
-from tests.conftest import restore_migration_data
-from tests.workflow_builders import application_in, make_parties, refresh, staff_of
+from tests.support.builders import make_catalogue
+from tests.support.database import restore_migration_data
+from tests.support.workflow_builders import application_in, make_parties, refresh, staff_of
 from workflows import actions
 from workflows.actions import ActionRefused
 from workflows.models import ApplicationEvent, ApplicationState, Document, DocumentKind

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.forms_config.field_type_helpers import PDF, upload
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
+from tests.support.field_types import PDF, upload
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows import actions, correction, services
 from workflows.models import (
     ApplicationAttachment,
@@ -28,7 +28,7 @@ def parties():
 
 @pytest.fixture
 def flagged(parties):
-    """Correction requested for 法定代表人 only (tests.workflow_builders.correction_items)."""
+    """Correction requested for 法定代表人 only (tests.support.workflow_builders.correction_items)."""
     return application_in(S.CORRECTION_REQUESTED, parties)
 
 

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, correction_items, make_parties, refresh
+from tests.support.builders import make_catalogue
+from tests.support.workflow_builders import application_in, correction_items, make_parties, refresh
 from workflows import actions, deadline_sweep, deadlines
 from workflows.models import Application, ApplicationState, Clock, DeadlineLapse, Notification
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from cms.models import LicenseItemPage
 from forms_config.models import FormSchemaVersion
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.workflow_builders import (
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
+from tests.support.workflow_builders import (
     application_in,
     correction_items,
     fill_completely,

@@ -4,17 +4,15 @@ Each is reached through the real actions and read back from the stored PDF with 
 applicant and the authority get is the text, so the tests check the text, not that a file exists.
 """
 
-import re
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from forms_config.models import FormSchemaVersion
 from forms_config.reference_data import FEEDBACK_FORM, load_form
-from tests.builders import ApplicationFactory, make_catalogue
-from tests.forms_config.test_pdf import FOOTER, PRODUCT, assert_chinese_in_wenquanyi, pdf_pages, pdf_text
-from tests.workflow_builders import application_in, fill_completely, make_parties, refresh, submitted
+from tests.support.builders import ApplicationFactory, make_catalogue
+from tests.support.pdf import assert_chinese_in_wenquanyi, pdf_text, text_of
+from tests.support.workflow_builders import application_in, fill_completely, make_parties, refresh, submitted
 from workflows import actions, services
 from workflows.models import ApplicationState, Document, DocumentKind
 
@@ -42,17 +40,6 @@ def year():
 
 def issued(application, kind):
     return Document.objects.get(application=application, kind=kind)
-
-
-def text_of(document):
-    """The document's text without the running header and footer, whitespace removed, so a sentence
-    that wraps over lines or pages reads as one. Unlike test_pdf.body_text it keeps body lines that
-    name the system (请登录特种设备行政许可申报系统…): only the header line starts with it and a "·"."""
-    parts = []
-    for page in pdf_pages(document.read()):
-        lines = page.extract_text().splitlines()
-        parts.append(FOOTER.sub("", "\n".join(line for line in lines if not line.startswith(f"{PRODUCT} ·"))))
-    return re.sub(r"\s+", "", "".join(parts))
 
 
 def chinese_date(day):

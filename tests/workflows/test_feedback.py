@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.builders import field, make_catalogue, make_form_schema, page
-from tests.forms_config.test_pdf import body_text
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.builders import field, make_catalogue, make_form_schema, page
+from tests.support.pdf import body_text
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows import feedback
 from workflows.models import ApplicationEvent, ApplicationState, DocumentKind, ReviewFeedback, WorkflowSettings
 

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.builders import make_catalogue
-from tests.workflow_builders import make_parties, refresh
-from tests.workflows.licence_builders import approve, approved_licence, licence_row, months_after, set_valid_until
+from tests.support.builders import make_catalogue
+from tests.support.licence_builders import approve, approved_licence, licence_row, months_after, set_valid_until
+from tests.support.workflow_builders import make_parties, refresh
 from workflows import licensing, services
 from workflows.models import Application, ApplicationKind, ApplicationState, License, LicenseStatus
 
@@ -93,7 +93,7 @@ def test_expired_and_superseded_licences_take_no_follow_up(parties, licence):
 def test_renewal_cannot_be_started_outside_the_window(parties, licence):
     # Just issued: four years to go.
     with pytest.raises(ValidationError) as refused:
-        licensing.start_follow_up(parties.applicant, licence, K.RENEWAL)
+        services.start_follow_up(parties.applicant, licence, K.RENEWAL)
     assert "换证申请自" in refused.value.messages[0]
     assert not Application.objects.filter(previous_license=licence).exists()
 
@@ -103,7 +103,7 @@ def test_renewal_cannot_be_started_outside_the_window(parties, licence):
 
 def test_renewal_is_prefilled_from_the_licence_and_its_application(parties, licence):
     licence = in_renewal_window(licence)
-    draft = licensing.start_follow_up(parties.applicant, licence, K.RENEWAL)
+    draft = services.start_follow_up(parties.applicant, licence, K.RENEWAL)
 
     assert draft.kind == K.RENEWAL and draft.previous_license == licence and draft.state == ApplicationState.DRAFT
     assert draft.authority == licence.authority
@@ -117,28 +117,28 @@ def test_renewal_is_prefilled_from_the_licence_and_its_application(parties, lice
 
 def test_only_one_open_follow_up_at_a_time(parties, licence):
     licence = in_renewal_window(licence)
-    change = licensing.start_follow_up(parties.applicant, licence, K.CHANGE)
+    change = services.start_follow_up(parties.applicant, licence, K.CHANGE)
 
     for kind in (K.RENEWAL, K.CHANGE, K.ADD_ITEMS):
         with pytest.raises(ValidationError) as refused:
-            licensing.start_follow_up(parties.applicant, licence, kind, [parties.catalogue["B"].pk])
+            services.start_follow_up(parties.applicant, licence, kind, [parties.catalogue["B"].pk])
         assert refused.value.messages[0] == "该许可证已有一份正在办理的变更申请（草稿），办结或撤回后才能再提出。"
 
     # A deleted draft frees the licence again.
     services.delete_draft(change)
-    assert licensing.start_follow_up(parties.applicant, licence, K.RENEWAL).kind == K.RENEWAL
+    assert services.start_follow_up(parties.applicant, licence, K.RENEWAL).kind == K.RENEWAL
 
 
 def test_add_items_needs_a_level_the_licence_does_not_have(parties, licence):
     for levels in ([], [parties.catalogue["D"].pk]):
         with pytest.raises(ValidationError) as refused:
-            licensing.start_follow_up(parties.applicant, licence, K.ADD_ITEMS, levels)
+            services.start_follow_up(parties.applicant, licence, K.ADD_ITEMS, levels)
         assert refused.value.messages[0] == "请至少选择一个许可证上还没有的许可项目及级别。"
 
 
 def test_only_the_holder_starts_a_follow_up(parties, licence):
     with pytest.raises(PermissionDenied):
-        licensing.start_follow_up(parties.other_enterprise, licence, K.CHANGE)
+        services.start_follow_up(parties.other_enterprise, licence, K.CHANGE)
 
 
 # --- approving a follow-up --------------------------------------------------------------------
@@ -147,7 +147,7 @@ def test_only_the_holder_starts_a_follow_up(parties, licence):
 def test_approved_renewal_runs_four_years_from_the_old_expiry_and_supersedes(parties):
     # A licence issued through the whole workflow, renewed through the whole workflow.
     licence = in_renewal_window(approved_licence(parties))
-    draft = licensing.start_follow_up(parties.applicant, licence, K.RENEWAL)
+    draft = services.start_follow_up(parties.applicant, licence, K.RENEWAL)
     new = approve(draft, parties)
 
     old = License.objects.get(pk=licence.pk)
@@ -159,7 +159,7 @@ def test_approved_renewal_runs_four_years_from_the_old_expiry_and_supersedes(par
 
 
 def test_approved_add_items_merges_the_items_and_keeps_the_expiry(parties, licence):
-    draft = licensing.start_follow_up(parties.applicant, licence, K.ADD_ITEMS, [parties.catalogue["B"].pk])
+    draft = services.start_follow_up(parties.applicant, licence, K.ADD_ITEMS, [parties.catalogue["B"].pk])
     assert [i.level_code for i in draft.items.all()] == ["B"]  # only the new level is applied for
     new = approve(draft, parties)
 
@@ -172,7 +172,7 @@ def test_approved_add_items_merges_the_items_and_keeps_the_expiry(parties, licen
 
 
 def test_approved_change_renames_the_holder_on_the_new_licence_and_the_organisation(parties, licence):
-    draft = licensing.start_follow_up(parties.applicant, licence, K.CHANGE)
+    draft = services.start_follow_up(parties.applicant, licence, K.CHANGE)
     services.save_values(draft, {"qi_ye_ming_cheng": "北京新名称特种设备有限公司"})
     new = approve(draft, parties)
 
@@ -191,7 +191,7 @@ def test_approved_change_renames_the_holder_on_the_new_licence_and_the_organisat
 
 def test_late_renewal_is_refused_at_submission_with_the_reason_on_the_check_page(client, parties, licence):
     licence = in_renewal_window(licence)
-    draft = licensing.start_follow_up(parties.applicant, licence, K.RENEWAL)
+    draft = services.start_follow_up(parties.applicant, licence, K.RENEWAL)
     # The applicant let the deadline pass: six months before expiry was a month ago.
     late = set_valid_until(licence, months_after(timezone.localdate(), 5))
     deadline = licensing.renewal_deadline(late)
@@ -208,7 +208,7 @@ def test_late_renewal_is_refused_at_submission_with_the_reason_on_the_check_page
 
 
 def test_submission_refused_when_the_licence_was_superseded_meanwhile(client, parties, licence):
-    draft = licensing.start_follow_up(parties.applicant, licence, K.CHANGE)
+    draft = services.start_follow_up(parties.applicant, licence, K.CHANGE)
     newer = License.objects.create(
         number="TS-OTHER",
         application=services.start_application(parties.applicant, [parties.catalogue["B"].pk]),
@@ -288,7 +288,7 @@ def test_others_get_404_on_every_licence_url(client, parties, licence, who):
 def test_staff_see_the_kind_and_the_previous_licence_and_can_filter_by_kind(client, parties, licence):
     draft = in_renewal_window(licence)
     renewal = services.submit_application(
-        refresh(licensing.start_follow_up(parties.applicant, draft, K.RENEWAL)), parties.applicant
+        refresh(services.start_follow_up(parties.applicant, draft, K.RENEWAL)), parties.applicant
     )
     client.force_login(parties.authority)
 

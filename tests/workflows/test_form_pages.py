@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.builders import ApplicationFactory, field, make_catalogue, page, publish_pages, simple_pages
-from tests.factories import OrganisationFactory, UserFactory
+from tests.support.builders import ApplicationFactory, field, make_catalogue, page, publish_pages, simple_pages
+from tests.support.factories import OrganisationFactory, UserFactory
 from workflows.models import Application, ApplicationEvent, ApplicationState
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +247,7 @@ def test_conditional_pages_and_fields_follow_the_answers(client, user):
         ),
         page("承诺", "end", [field("singleline", "承诺人", "cheng_nuo_ren")]),
     ]
-    from tests.builders import make_form_schema
+    from tests.support.builders import make_form_schema
 
     catalogue = make_catalogue(make_form_schema(pages))
     draft = ApplicationFactory(user=user, levels=[catalogue["D"]])

@@ -11,8 +11,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.builders import make_catalogue
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows.models import ApplicationAttachment, ApplicationEvent, ApplicationState, ReviewFile
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Authority, Region
-from tests.builders import make_catalogue
-from tests.factories import UserFactory
-from tests.workflow_builders import make_parties, staff_of
-from tests.workflows.licence_builders import approved_licence, licence_row, months_after, set_valid_until
-from workflows import licensing
+from tests.support.builders import make_catalogue
+from tests.support.factories import UserFactory
+from tests.support.licence_builders import approved_licence, licence_row, months_after, set_valid_until
+from tests.support.workflow_builders import make_parties, staff_of
+from workflows import licensing, services
 from workflows.models import ApplicationKind, License
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_a_real_licence_page(client, parties):
 
 def test_licence_page_lists_follow_ups_and_the_reason_for_the_blocked_buttons(client, parties):
     licence = set_valid_until(licence_row(parties, today()), months_after(today(), 9))
-    draft = licensing.start_follow_up(parties.applicant, licence, ApplicationKind.RENEWAL)
+    draft = services.start_follow_up(parties.applicant, licence, ApplicationKind.RENEWAL)
     client.force_login(parties.applicant)
     page = html(client.get(reverse("applications:licence", args=[licence.pk])))
     assert "换证" in page and reverse("applications:page", args=[draft.uuid, 1]) in page
@@ -114,13 +114,13 @@ def test_anonymous_users_are_sent_to_the_login(client, parties):
 
 def test_my_services_and_the_application_list_link_to_my_licences(client, parties):
     client.force_login(parties.applicant)
-    assert LIST in html(client.get(reverse("accounts:my_services")))
+    assert LIST in html(client.get(reverse("my_services")))
     assert LIST in html(client.get(reverse("applications:list")))
 
 
 def test_the_application_kind_and_previous_licence_in_the_applicant_pages(client, parties):
     licence = licence_row(parties, months_after(today(), 30), number="TS-PREVIOUS")
-    draft = licensing.start_follow_up(parties.applicant, licence, ApplicationKind.CHANGE)
+    draft = services.start_follow_up(parties.applicant, licence, ApplicationKind.CHANGE)
     client.force_login(parties.applicant)
 
     listing = html(client.get(reverse("applications:list")))
@@ -141,7 +141,7 @@ def test_portal_pages_have_query_ceilings(client, parties, django_assert_max_num
 
     licences = [first] + [licence_row(parties, months_after(today(), 11 + i)) for i in range(5)]
     supersede(licences[0], licences[1])
-    licensing.start_follow_up(parties.applicant, licences[2], ApplicationKind.CHANGE)
+    services.start_follow_up(parties.applicant, licences[2], ApplicationKind.CHANGE)
     # Session, user, the licences with their authority and successor, their open follow-ups:
     # the same for one licence or six.
     with django_assert_max_num_queries(len(one.captured_queries)):

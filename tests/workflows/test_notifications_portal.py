@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.sms.backends import locmem
-from tests.builders import make_catalogue
-from tests.factories import UserFactory
-from tests.workflow_builders import application_in, correction_items, make_parties, submitted
+from tests.support.builders import make_catalogue
+from tests.support.factories import UserFactory
+from tests.support.workflow_builders import application_in, correction_items, make_parties, submitted
 from workflows import actions
 from workflows.context_processors import unread_notifications
 from workflows.models import ApplicationState, Notification

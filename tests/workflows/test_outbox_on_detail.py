@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Channel, DeliveryStatus, OutboundMessage
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.builders import make_catalogue
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows import actions
 from workflows.models import ApplicationState as S
 

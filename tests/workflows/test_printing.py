@@ -4,8 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from forms_config.field_types.basic import MultiLineTextField
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.forms_config.test_pdf import assert_chinese_in_wenquanyi, body_text, embedded_font_names, pdf_pages, pdf_text
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
+from tests.support.pdf import assert_chinese_in_wenquanyi, body_text, embedded_font_names, pdf_pages, pdf_text
 from workflows import printing
 from workflows.models import Application, ApplicationAttachment
 
@@ -215,7 +215,7 @@ def test_a_fields_wording_is_printed_with_its_value():
 
 
 def test_printing_uses_the_frozen_form_not_the_edited_one(application, catalogue):
-    from tests.builders import publish_pages
+    from tests.support.builders import publish_pages
 
     edited = form_pages()
     edited[0]["value"]["fields"][1]["value"]["label"] = "法人代表（新标签）"

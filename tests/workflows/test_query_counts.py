@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, make_parties
+from tests.support.builders import make_catalogue
+from tests.support.workflow_builders import application_in, make_parties
 from workflows.models import ApplicationState as S
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.sms.backends import locmem
-from tests.builders import make_catalogue
-from tests.factories import UserFactory
-from tests.workflow_builders import make_parties
-from tests.workflows.licence_builders import licence_row
+from tests.support.builders import make_catalogue
+from tests.support.factories import UserFactory
+from tests.support.licence_builders import licence_row
+from tests.support.workflow_builders import make_parties
 from workflows import reminders, services
 from workflows.models import Application, ApplicationKind, License, LicenseReminder, Notification
 

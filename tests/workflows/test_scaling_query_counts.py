@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.builders import ApplicationFactory, make_catalogue
-from tests.workflow_builders import application_in, fill_completely, make_parties
+from tests.support.builders import ApplicationFactory, make_catalogue
+from tests.support.workflow_builders import application_in, fill_completely, make_parties
 from workflows.models import ApplicationState as S
 from workflows.models import Document, DocumentKind
 

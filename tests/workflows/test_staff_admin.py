@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.masking import mask_id_number
 from accounts.models import Region
+from core.masking import mask_id_number
 from forms_config.models import FormSchemaVersion
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page, simple_pages
-from tests.factories import OrganisationFactory, UserFactory, make_id_number
-from tests.forms_config.field_type_helpers import PDF, PNG, upload
-from tests.workflow_builders import application_in, fill_completely, future, make_parties, refresh
+from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page, simple_pages
+from tests.support.factories import OrganisationFactory, UserFactory, make_id_number
+from tests.support.field_types import PDF, PNG, upload
+from tests.support.workflow_builders import application_in, fill_completely, future, make_parties, refresh
 from workflows import actions, services
 from workflows.models import (
     Application,

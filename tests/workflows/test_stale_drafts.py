@@ -9,40 +9,19 @@ concurrent requests are in tests/security/test_concurrency.py (PostgreSQL).
 """
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from tests.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
-from tests.forms_config.field_type_helpers import PDF, upload
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.builders import ApplicationFactory, files_form, make_catalogue
+from tests.support.field_types import PDF, upload
+from tests.support.storage import private_files
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows import correction, services
 from workflows.models import ApplicationAttachment, ApplicationEvent, ApplicationState
 
 pytestmark = pytest.mark.django_db
 
 S = ApplicationState
-
-
-def files_form():
-    return make_form_schema(
-        [
-            page(
-                "基本情况",
-                "basic",
-                [
-                    field("singleline", "企业名称", "qi_ye_ming_cheng", prefill="organisation.name"),
-                    field("uscc", "统一社会信用代码", "credit_code", prefill="organisation.credit_code"),
-                    field("files", "场地证明", "site_proof", allowed_types=["pdf"], max_size_mb=1, max_files=3),
-                ],
-            )
-        ]
-    )
-
-
-def private_files():
-    root = settings.PRIVATE_MEDIA_ROOT
-    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import pytest
 
 from forms_config.models import FormSchemaVersion
-from tests.builders import ApplicationFactory, field, make_catalogue, page, publish_pages, simple_pages
-from tests.factories import UserFactory
+from tests.support.builders import ApplicationFactory, field, make_catalogue, page, publish_pages, simple_pages
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
 from forms_config.models import FormSchemaVersion
-from tests.builders import field, make_catalogue, make_form_schema, page
-from tests.workflow_builders import application_in, correction_items, future, make_parties, report_file
+from tests.support.builders import field, make_catalogue, make_form_schema, page
+from tests.support.workflow_builders import application_in, correction_items, future, make_parties, report_file
 from workflows import actions, services
 from workflows.actions import ActionRefused
 from workflows.models import (

@@ -3,7 +3,7 @@ trail, working days per step against the statutory limits, overdue counts, who s
 authority, the charts and tables of the admin screen, the CSV/XLSX downloads and a query count
 that does not grow with the number of applications.
 
-Applications are driven through the real actions (tests/workflow_builders.py); the times of their
+Applications are driven through the real actions (tests/support/workflow_builders.py); the times of their
 events are then moved to fixed days of 2026 (chinese_calendar knows that year's holidays), as if
 each action had happened then."""
 
@@ -19,12 +19,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Authority, Region
+from accounts.roles import is_authority_staff
 from cms.models import LicenseItemPage
-from tests.builders import make_catalogue
-from tests.workflow_builders import application_in, make_parties, refresh
+from tests.support.builders import make_catalogue
+from tests.support.workflow_builders import application_in, make_parties, refresh
 from workflows import actions, statistics
 from workflows.models import Application, ApplicationEvent, ApplicationState, Clock
-from workflows.staff_admin.access import is_authority_staff
 from workflows.working_days import working_days_between
 
 S = ApplicationState

@@ -15,11 +15,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from forms_config.pdf import render_pdf
-from tests.builders import ApplicationFactory, make_catalogue
-from tests.factories import OrganisationFactory, UserFactory, make_id_number, make_uscc
-from tests.forms_config.test_pdf import pdf_text
-from tests.workflow_builders import application_in, make_parties
-from tests.workflows.test_documents import text_of
+from tests.support.builders import ApplicationFactory, make_catalogue
+from tests.support.factories import OrganisationFactory, UserFactory, make_id_number, make_uscc
+from tests.support.pdf import pdf_text, text_of
+from tests.support.workflow_builders import application_in, make_parties
 from workflows import verification
 from workflows.models import ApplicationState, Document, DocumentKind, License
 

@@ -15,13 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Authority, AuthorityLevel, Region
-from tests.builders import ApplicationFactory
-from tests.factories import OrganisationFactory, UserFactory
-from tests.security.bad_files import pdf_document
+from tests.support.bad_files import pdf_document
+from tests.support.builders import ApplicationFactory
+from tests.support.factories import OrganisationFactory, UserFactory
 from workflows import actions, services
 from workflows.models import ApplicationState, ReviewConclusion
 
-PDF_BYTES = pdf_document()  # uploads are parsed with pypdf (accounts/uploads.py): a real, minimal PDF
+PDF_BYTES = pdf_document()  # uploads are parsed with pypdf (core/content_checks.py): a real, minimal PDF
 
 
 @dataclass

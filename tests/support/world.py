@@ -16,9 +16,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page
 
 from cms.models import GuidePage
-from tests.builders import make_catalogue
-from tests.factories import OrganisationFactory
-from tests.workflow_builders import PDF_BYTES, application_in, future, make_parties
+from tests.support.builders import make_catalogue
+from tests.support.factories import OrganisationFactory
+from tests.support.workflow_builders import PDF_BYTES, application_in, future, make_parties
 from workflows import actions
 from workflows.models import ApplicationAttachment, ApplicationState, CalendarDay, Notification, ReviewFile
 

@@ -8,8 +8,8 @@ draft follow-up through acceptance, review and approval.
 
 import datetime
 
-from tests.builders import ApplicationFactory
-from tests.workflow_builders import advance, application_in, fill_completely, refresh
+from tests.support.builders import ApplicationFactory
+from tests.support.workflow_builders import advance, application_in, fill_completely, refresh
 from workflows import licensing, services, verification
 from workflows.models import ApplicationState, License
 

@@ -33,7 +33,7 @@ from accounts.models import Authority  # noqa: E402
 from cms.models import LicenseLevel  # noqa: E402
 from demo.applications import demo_application_values  # noqa: E402  (plain data: demo/ is not installed here)
 from demo.pdfs import demo_pdf  # noqa: E402
-from tests.accounts.helpers import PASSWORD, enterprise_data, png_file  # noqa: E402
+from tests.support.accounts import PASSWORD, enterprise_data, png_file  # noqa: E402
 from workflows import services  # noqa: E402
 from workflows.models import Application, ApplicationState  # noqa: E402
 

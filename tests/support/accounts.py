@@ -1,4 +1,5 @@
-"""Builders for registration posts: a valid submission per user type, to vary one field at a time."""
+"""Accounts helpers: valid registration posts per user type (to vary one field at a time), SMS codes,
+a licence image, and a staff session past the second factor."""
 
 import io
 import re
@@ -8,7 +9,7 @@ from PIL import Image
 from accounts.models import SmsPurpose
 from accounts.sms import send_code
 from accounts.sms.backends import locmem
-from tests.factories import make_id_number, make_uscc
+from tests.support.factories import make_id_number, make_uscc
 
 PASSWORD = "Abcd1234!x"
 
@@ -61,3 +62,22 @@ def individual_data(n=1, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def verify_staff_session(client, user):
+    """Mark the client's session as having passed the staff second factor (TOTP), as
+    `django_otp.login` does after a right code: the session holds the persistent id of a confirmed
+    device of the user. Gives the user a confirmed device when it has none. Returns the device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.two_factor import policy
+
+    device = policy.confirmed_device(user)
+    if device is None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name=policy.CONFIRMED_DEVICE_NAME, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

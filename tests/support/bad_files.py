@@ -320,3 +320,22 @@ def executable_payloads(html):
         if raw in html and raw not in found:
             found.append(raw)
     return found
+
+
+# The entry points of tests/security/test_bad_uploads.py, here for the README's figures too
+# (tests/security/test_figures.py).
+KB = 1024
+MB = 1024 * KB
+LICENCE_LIMIT = 256 * KB  # BUSINESS_LICENCE_MAX_BYTES for these tests: keeps the oversize file small
+FIELD_LIMIT_MB = 1
+REVIEW_LIMIT = 10 * MB  # forms_config.uploads.DEFAULT_MAX_MB, what the review report form uses
+# One row per entry point (name, size limit, whether it takes PDF only), for the README's count.
+ENTRY_POINTS = [
+    ("registration business licence", LICENCE_LIMIT, False),
+    ("application file field (PDF only)", FIELD_LIMIT_MB * MB, True),
+    ("application files field (PDF/JPG/PNG)", FIELD_LIMIT_MB * MB, False),
+    ("review report (PDF only)", REVIEW_LIMIT, True),
+    ("review materials (PDF/JPG/PNG)", REVIEW_LIMIT, False),
+]
+CORPUS_SIZE = len(corpus(KB))
+REFUSALS_CHECKED = sum(CORPUS_SIZE + (len(PDF_ONLY_EXTRA) if pdf_only else 0) for _n, _l, pdf_only in ENTRY_POINTS)

@@ -12,7 +12,7 @@ from wagtail.models import Page, Site
 from accounts.models import Authority, AuthorityLevel, Region
 from cms.models import HomePage, LicenseCatalogPage, LicenseItemPage, LicenseLevel
 from forms_config.models import ApplicationFormSchema
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 from workflows import services
 
 
@@ -147,3 +147,20 @@ class ApplicationFactory(factory.Factory):
         return services.start_application(user, [level.pk for level in levels])
 
     _build = _create
+
+
+def files_form():
+    """One page with a files field (场地证明, PDF, up to three) beside two prefilled fields."""
+    return make_form_schema(
+        [
+            page(
+                "基本情况",
+                "basic",
+                [
+                    field("singleline", "企业名称", "qi_ye_ming_cheng", prefill="organisation.name"),
+                    field("uscc", "统一社会信用代码", "credit_code", prefill="organisation.credit_code"),
+                    field("files", "场地证明", "site_proof", allowed_types=["pdf"], max_size_mb=1, max_files=3),
+                ],
+            )
+        ]
+    )

@@ -152,3 +152,15 @@ def wait_for(condition, what, worker, seconds=60):
         assert worker.poll() is None, "the worker stopped"
         time.sleep(0.2)
     raise AssertionError(f"waited {seconds} s for: {what}")
+
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def redis_is_up():
+    """Whether a Redis answers where the tests that need a real broker look for one."""
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1):
+            return True
+    except OSError:
+        return False

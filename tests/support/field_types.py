@@ -7,10 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from PIL import Image
+from wagtailstreamforms.fields import get_fields
 
 from forms_config.schema import Schema
-from tests.builders import field
-from tests.security.bad_files import pdf_document
+from tests.support.bad_files import pdf_document
+from tests.support.builders import field
 
 
 def schema_of(*fields, page_key="p"):
@@ -80,3 +81,39 @@ PDF = pdf_document()  # parsed by pypdf on upload, so a real cross-reference tab
 def upload(name, content):
     # The browser's content type is deliberately generic: only the bytes count.
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+COLUMNS = [
+    {"label": "姓名", "key": "name", "type": "text", "required": True},
+    {"label": "身份证号码", "key": "id_number", "type": "id_number", "required": True},
+    {"label": "数量", "key": "qty", "type": "integer", "required": False},
+    {"label": "金额", "key": "amount", "type": "number", "required": False},
+    {"label": "日期", "key": "date", "type": "date", "required": False},
+    {"label": "手机", "key": "mobile", "type": "mobile", "required": False},
+    {"label": "代码", "key": "code", "type": "uscc", "required": False},
+]
+
+
+EXTRA = {
+    "table": {"columns": COLUMNS, "max_rows": 5},
+    "dropdown": {"choices": ["甲", "乙"]},
+    "radio": {"choices": ["甲", "乙"]},
+    "checkboxes": {"choices": ["甲", "乙"]},
+    "files": {"max_files": 2},
+    "declaration": {"text": "承诺<b>真实</b>"},
+}
+
+
+def all_fields():
+    """One field of every registered type (keys k_<type>), with the options each needs."""
+    return [one(t, f"字段{t}%", f"k_{t}", **EXTRA.get(t, {})) for t in sorted(get_fields())]
+
+
+def post_names():
+    """Every POST name the fields of all_fields() read: sub-widgets and table cells too."""
+    names = []
+    for t in get_fields():
+        base = f"f-k_{t}"
+        names += [base, f"{base}-province", f"{base}-city", f"{base}-county", f"{base}-TOTAL"]
+        names += [f"{base}-{row}-{c['key']}" for row in (0, 1, 7) for c in COLUMNS]
+    return names
