@@ -122,6 +122,28 @@ def attach_correction_files(application, spec, uploaded_files, removed_ids, user
     return errors
 
 
+@actions.atomic_action
+def save_page(application, user, values, file_changes=()):
+    """保存 the correction form like a draft page (services.save_page), whole or not at all: the
+    uploads to and removals from the flagged file fields, then the typed values of the editable
+    fields. `file_changes` is a list of (field spec, uploaded files, ids of files to remove).
+
+    The row is locked and checked once before anything is written: ActionRefused when the
+    application is no longer waiting for its correction (resubmitted or withdrawn in another tab)
+    or a file field is not flagged. Returns {field key: messages} for the uploads that were refused."""
+    locked = _locked(application)
+    _ensure_correctable(locked)
+    upload_errors = {}
+    for spec, uploaded_files, removed_ids in file_changes:
+        errors = attach_correction_files(locked, spec, uploaded_files, removed_ids, user)
+        if errors:
+            upload_errors[spec.key] = errors
+    save_correction(locked, values)
+    application.data = locked.data
+    application.updated_at = locked.updated_at
+    return upload_errors
+
+
 def problems(application, keys=None):
     """Missing or invalid values among the editable fields (others were accepted as submitted)."""
     keys = editable_keys(application) if keys is None else keys

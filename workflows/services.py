@@ -155,6 +155,11 @@ def _copy_back(application, locked):
 def save_values(application, values, current_page=None):
     """Store raw values (valid or not: nothing typed is lost) for the given keys."""
     locked = locked_draft(application)
+    _store_values(locked, values, current_page)
+    _copy_back(application, locked)
+
+
+def _store_values(locked, values, current_page=None):
     known = locked.schema_version.parsed.fields_by_key
     locked.data.update({k: v for k, v in values.items() if k in known})
     update = ["data", "updated_at"]
@@ -162,7 +167,27 @@ def save_values(application, values, current_page=None):
         locked.current_page = current_page
         update.append("current_page")
     locked.save(update_fields=update)
+
+
+@actions.atomic_action
+def save_page(application, user, values, file_changes=(), current_page=None):
+    """保存 one page of a draft: the uploads to and removals from its file fields, then its typed
+    values, whole or not at all (a failure in a later field's upload must not leave an earlier
+    field's files or removals done and the typed values lost).
+
+    `file_changes` is a list of (field spec, uploaded files, ids of files to remove), one per file
+    field of the page. The row is locked and checked once, before anything is written: NotDraft
+    when the draft was submitted or withdrawn since the page was read (Http404 when deleted).
+    Returns {field key: messages} for the uploads that were refused; the rest is saved."""
+    locked = locked_draft(application)
+    upload_errors = {}
+    for spec, uploaded_files, removed_ids in file_changes:
+        errors = _attach(locked, spec, uploaded_files, removed_ids, user)
+        if errors:
+            upload_errors[spec.key] = errors
+    _store_values(locked, values, current_page)
     _copy_back(application, locked)
+    return upload_errors
 
 
 @transaction.atomic
@@ -175,7 +200,15 @@ def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=N
     keep their file: a correction must not destroy what was submitted (see workflows.correction).
     The check runs on the locked row, and removed files go only after the commit."""
     check = allowed or _ensure_draft_field
-    caller, application = application, locked_draft(application, lambda locked: check(locked, spec))
+    locked = locked_draft(application, lambda locked: check(locked, spec))
+    errors = _attach(locked, spec, uploaded_files, removed_ids, user, keep_ids)
+    locked.save(update_fields=["data", "updated_at"])
+    _copy_back(application, locked)
+    return errors
+
+
+def _attach(application, spec, uploaded_files, removed_ids, user, keep_ids=()):
+    """attach_files on a row the caller has locked and checked; the caller saves its data."""
     field_type = spec.field_type
     max_files = field_type.max_files(spec.value)
     removed = {str(i) for i in removed_ids if _is_uuid(i)}
@@ -215,8 +248,6 @@ def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=N
         documents.track(attachment.file)  # deleted again if the page's save fails later on
         current.append(attachment.as_raw())
     application.data[spec.key] = current
-    application.save(update_fields=["data", "updated_at"])
-    _copy_back(caller, application)
     return errors
 
 

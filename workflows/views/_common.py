@@ -1,4 +1,5 @@
-"""What the applicant's views share: who counts as an applicant and how an application is looked up.
+"""What the applicant's views share: who counts as an applicant, how an application is looked up
+and how a page's file fields are read from a POST.
 
 Every application is looked up through workflows.permissions, which answers 404 for anything the
 user's organisation may not see; the draft pages additionally need the change permission and a
@@ -35,3 +36,17 @@ def application_queryset():
 def changeable_or_404(user, uuid):
     """An application the user's organisation may change (its state is each view's business)."""
     return permissions.get_application_or_404(user, uuid, permissions.CHANGE, application_queryset())
+
+
+def file_changes(request, form, specs):
+    """What the POST asks of each file field among `specs`, as services.save_page takes it:
+    (spec, uploaded files, ids of the files to remove)."""
+    return [
+        (
+            spec,
+            request.FILES.getlist(form.add_prefix(spec.key)),
+            request.POST.getlist(f"{form.add_prefix(spec.key)}__remove"),
+        )
+        for spec in specs
+        if spec.accepts_uploads
+    ]

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from forms_config.schema import FIELD_PREFIX
 
-from .. import actions, correction, documents
+from .. import correction
 from ..models import Action, CorrectionTarget
 from ._action_view import ApplicantActionView
+from ._common import file_changes
 
 
 class CorrectionView(ApplicantActionView):
@@ -19,47 +19,21 @@ class CorrectionView(ApplicantActionView):
     action = Action.RESUBMIT
     template_name = "workflows/correction.html"
 
-    def get(self, request, uuid):
-        application = self.get_application(uuid)
-        refused = self.refusal(application)
-        if refused is not None:
-            return self.refused(application, refused)
-        return self.render(application)
-
-    def post(self, request, uuid):
-        application = self.get_application(uuid)
-        refused = self.refusal(application)
-        if refused is not None:
-            return self.refused(application, refused)
+    def perform(self, application):
+        request = self.request
         schema = application.schema_version.parsed
         keys = correction.editable_keys(application)
-        values, upload_errors = {}, {}
-        try:
-            # Saved whole or not at all, like a draft page (workflows/views/drafts.py).
-            with documents.files_removed_on_failure(), transaction.atomic():
-                # The pages the form showed (as get_context renders them): a field it did not show
-                # was not posted, and reading it from the POST would blank it.
-                for page in schema.visible_pages(application.data):
-                    specs = [spec for spec in page.fields if spec.key in keys]
-                    if not specs:
-                        continue
-                    form = schema.page_form(page, application.data)
-                    values.update(form.raw_from_post(request.POST, request.FILES))
-                    for spec in specs:
-                        if spec.accepts_uploads:
-                            name = form.add_prefix(spec.key)
-                            errors = correction.attach_correction_files(
-                                application,
-                                spec,
-                                request.FILES.getlist(name),
-                                request.POST.getlist(f"{name}__remove"),
-                                request.user,
-                            )
-                            if errors:
-                                upload_errors[spec.key] = errors
-                correction.save_correction(application, values)
-        except actions.ActionRefused as error:
-            return self.refused(application, error)
+        values, changes = {}, []
+        # The pages the form showed (as get_context renders them): a field it did not show was not
+        # posted, and reading it from the POST would blank it.
+        for page in schema.visible_pages(application.data):
+            specs = [spec for spec in page.fields if spec.key in keys]
+            if not specs:
+                continue
+            form = schema.page_form(page, application.data)
+            values.update(form.raw_from_post(request.POST, request.FILES))
+            changes += file_changes(request, form, specs)
+        upload_errors = correction.save_page(application, request.user, values, changes)
         if upload_errors:
             return self.render(application, status=400, upload_errors=upload_errors)
         if request.POST.get("action") != "resubmit":

@@ -4,7 +4,6 @@ or delete the draft.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from .. import documents, services
+from .. import services
 from ..authority import provincial_authority
 from ..forms import CatalogueSearchForm
-from ._common import ApplicantRequiredMixin, changeable_or_404, is_applicant
+from ._common import ApplicantRequiredMixin, changeable_or_404, file_changes, is_applicant
 
 
 class ChooseItemsView(ApplicantRequiredMixin, View):
@@ -76,25 +75,14 @@ class FormPageView(ApplicantRequiredMixin, View):
     def post(self, request, uuid, number):
         application, schema, page = self.setup_page(request, uuid, number)
         form = schema.page_form(page, application.data)
-        values = form.raw_from_post(request.POST, request.FILES)
-        upload_errors = {}
-        # The page is saved whole or not at all: a failure in a later field's upload must not
-        # leave an earlier field's files (or removals) done and the typed values lost.
         try:
-            with documents.files_removed_on_failure(), transaction.atomic():
-                for spec in page.fields:
-                    if spec.accepts_uploads:
-                        name = form.add_prefix(spec.key)
-                        errors = services.attach_files(
-                            application,
-                            spec,
-                            request.FILES.getlist(name),
-                            request.POST.getlist(f"{name}__remove"),
-                            request.user,
-                        )
-                        if errors:
-                            upload_errors[spec.key] = errors
-                services.save_values(application, values, current_page=number)
+            upload_errors = services.save_page(
+                application,
+                request.user,
+                form.raw_from_post(request.POST, request.FILES),
+                file_changes(request, form, page.fields),
+                current_page=number,
+            )
         except services.NotDraft as error:  # submitted (or withdrawn) since the page was read
             return _not_a_draft(request, application, error)
         form = schema.page_form(page, application.data)
