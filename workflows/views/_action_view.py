@@ -1,7 +1,9 @@
 """The base of the applicant's pages for an action after submission (workflows.actions).
 
 An action the user's organisation plays no part in is a 404; one the state does not allow
-(ActionRefused) shows its message with 409, bad input 400.
+(ActionRefused) shows its message with 409, bad input 400. The refusal is checked here, once for
+every page, before a subclass reads anything from the request (as the staff ActionView does in
+workflows/staff_admin/action_views.py); the action itself checks again under its row lock.
 """
 
 from django.contrib import messages
@@ -15,9 +17,9 @@ from ._common import ApplicantRequiredMixin
 
 
 class ApplicantActionView(ApplicantRequiredMixin, View):
-    """GET shows an action's page, POST performs it through workflows.actions (or a service
-    that ends in it). `action` is the transition the page is for: the page is refused with the
-    action's own message when the state does not allow it."""
+    """GET shows an action's page (`show`), POST performs it (`perform`) through workflows.actions
+    (or a service that ends in it). `action` is the transition the page is for: the page is
+    refused with the action's own message when the state does not allow it."""
 
     action = None
     template_name = None
@@ -29,15 +31,44 @@ class ApplicantActionView(ApplicantRequiredMixin, View):
             # The user's organisation plays no part in this action: nothing to learn here.
             raise Http404 from None
 
+    def get(self, request, uuid):
+        application = self.get_application(uuid)
+        refused = self.refusal(application)
+        if refused is not None:
+            return self.refused(application, refused)
+        return self.show(application)
+
+    def post(self, request, uuid):
+        application = self.get_application(uuid)
+        refused = self.refusal(application, self.posted_action())
+        if refused is not None:
+            return self.refused(application, refused)
+        try:
+            return self.perform(application)
+        except actions.ActionRefused as error:
+            # Refused under the row lock: someone acted in between the check above and the action.
+            return self.refused(application, error)
+
+    def show(self, application):
+        return self.render(application)
+
+    def perform(self, application):
+        """Read the POST, call the action; the response (self.done, or the form again)."""
+        raise NotImplementedError
+
+    def posted_action(self):
+        """The action a POST performs: `action`, unless the page offers more than one."""
+        return self.action
+
     def get_application(self, uuid):
         return permissions.get_application_or_404(
             self.request.user, uuid, permissions.CHANGE, progress.detail_queryset()
         )
 
-    def refusal(self, application):
+    def refusal(self, application, action=None):
         """The ActionRefused that the action would raise now, or None."""
         try:
-            actions.check_only(application, self.request.user, self.action)
+            actions.check_only(application, self.request.user, action or self.action)
         except actions.ActionRefused as error:
             return error
         return None

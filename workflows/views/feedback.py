@@ -14,22 +14,16 @@ class FeedbackView(ApplicantActionView):
     action = Action.SUBMIT_FEEDBACK
     template_name = "workflows/feedback.html"
 
-    def get(self, request, uuid):
-        application = self.get_application(uuid)
-        refused = self.refusal(application)
-        if refused is not None:
-            return self.refused(application, refused)
+    def show(self, application):
+        request = self.request
         try:
             version = feedback.feedback_version(request)
         except ValidationError as error:
             return self.render(application, not_configured=" ".join(error.messages))
         return self.render(application, version=version, data=feedback.initial(version, request.user))
 
-    def post(self, request, uuid):
-        application = self.get_application(uuid)
-        refused = self.refusal(application)
-        if refused is not None:
-            return self.refused(application, refused)
+    def perform(self, application):
+        request = self.request
         try:
             version = feedback.feedback_version(request)
         except ValidationError as error:

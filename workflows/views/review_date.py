@@ -17,13 +17,6 @@ class ReviewDateView(ApplicantActionView):
     action = Action.PROPOSE_REVIEW_DATES
     template_name = "workflows/review_date.html"
 
-    def get(self, request, uuid):
-        application = self.get_application(uuid)
-        refused = self.refusal(application)
-        if refused is not None:
-            return self.refused(application, refused)
-        return self.render(application)
-
     def refused(self, application, refused):
         # After agreement the proposals are still worth seeing: show them with the refusal.
         context = {
@@ -34,18 +27,18 @@ class ReviewDateView(ApplicantActionView):
         }
         return render(self.request, self.template_name, context, status=409)
 
-    def post(self, request, uuid):
-        application = self.get_application(uuid)
-        if request.POST.get("action") == "agree":
-            return self.agree(application)
-        return self.propose(application)
+    def posted_action(self):
+        # One page, two actions: confirming a date the review body proposed, or proposing others.
+        return Action.AGREE_REVIEW_DATE if self.agreeing() else Action.PROPOSE_REVIEW_DATES
+
+    def agreeing(self):
+        return self.request.POST.get("action") == "agree"
+
+    def perform(self, application):
+        return self.agree(application) if self.agreeing() else self.propose(application)
 
     def agree(self, application):
         user = self.request.user
-        try:
-            actions.check_only(application, user, Action.AGREE_REVIEW_DATE)
-        except actions.ActionRefused as error:
-            return self.refused(application, error)
         form = AgreeReviewDateForm(application.open_proposal(), self.request.POST)
         if not form.is_valid():
             return self.render(application, status=400, agree_form=form)
@@ -57,9 +50,6 @@ class ReviewDateView(ApplicantActionView):
         return self.done(application, _("鉴定评审日期已确定：%(day)s。") % {"day": f"{day:%Y-%m-%d}"})
 
     def propose(self, application):
-        refused = self.refusal(application)
-        if refused is not None:
-            return self.refused(application, refused)
         form = ProposeReviewDatesForm(self.request.POST)
         if not form.is_valid():
             return self.render(application, status=400, propose_form=form)

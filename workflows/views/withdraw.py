@@ -15,15 +15,8 @@ class WithdrawView(ApplicantActionView):
     action = Action.WITHDRAW
     template_name = "workflows/withdraw.html"
 
-    def get(self, request, uuid):
-        application = self.get_application(uuid)
-        refused = self.refusal(application)
-        if refused is not None:
-            return self.refused(application, refused)
-        return self.render(application)
-
-    def post(self, request, uuid):
-        application = self.get_application(uuid)
+    def perform(self, application):
+        request = self.request
         form = WithdrawForm(request.POST)
         if not form.is_valid():
             return self.render(application, status=400, form=form)
