@@ -1,16 +1,22 @@
-"""Account services (注册, 找回密码): the business steps behind the registration and reset views."""
+"""Account services (注册, 找回密码, 机构审核): the business steps behind the registration and reset
+views and the staff's decision on an institution account."""
 
 import contextlib
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
+from wagtail.log_actions import log
 
 from . import duplicates, uploads
 from .models import ApprovalStatus, Organisation, OrganisationKind, SmsPurpose
 from .sms.service import SmsError, consume_code, send_code
 
 User = get_user_model()
+
+APPROVE_LOG_ACTION = "accounts.organisation.approve"
+REJECT_LOG_ACTION = "accounts.organisation.reject"
 
 
 class DuplicateRegistration(Exception):
@@ -114,3 +120,32 @@ def reset_password(user, mobile, new_password):
     user.set_password(new_password)
     user.save(update_fields=["password"])
     consume_code(mobile, SmsPurpose.RESET_PASSWORD)
+
+
+class AlreadyDecided(ValidationError):
+    """The institution was approved or rejected meanwhile (a double click, or two staff at once)."""
+
+
+@transaction.atomic
+def decide_institution(organisation, decision, by):
+    """审核通过 (`decision` "approve": the account's users may log in from now on) or 不予通过
+    ("reject") a pending institution, written to its history.
+
+    The row is locked and its status read again, so two staff pressing at once (or one pressing
+    twice) cannot both decide: the second gets AlreadyDecided and nothing changes."""
+    if decision not in ("approve", "reject"):
+        raise ValueError(decision)
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk, kind=OrganisationKind.INSTITUTION)
+    if locked.approval_status != ApprovalStatus.PENDING:
+        raise AlreadyDecided(
+            gettext("“%(name)s”已审核（%(status)s），未作改动。")
+            % {"name": locked.name, "status": locked.get_approval_status_display()},
+            code="decided",
+        )
+    if decision == "approve":
+        locked.approve(by=by)
+        log(locked, APPROVE_LOG_ACTION, user=by)
+    else:
+        locked.reject(by=by)
+        log(locked, REJECT_LOG_ACTION, user=by)
+    return locked

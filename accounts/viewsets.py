@@ -13,7 +13,6 @@ import django_filters
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -30,18 +29,17 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from . import services
 from .admin_forms import AuthorityAdminForm, OrganisationAdminForm, StaffUserCreationForm, StaffUserEditForm
 from .masking import mask_id_number, mask_mobile
 from .models import ApprovalStatus, Authority, AuthorityLevel, Organisation, OrganisationKind, ReviewBody
 from .models.organisations import APPLICANT_KINDS
+from .services import APPROVE_LOG_ACTION, REJECT_LOG_ACTION  # noqa: F401 (wagtail_hooks registers them)
 
 LICENCE_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
-APPROVE_LOG_ACTION = "accounts.organisation.approve"
-REJECT_LOG_ACTION = "accounts.organisation.reject"
 
 
 # --- users -------------------------------------------------------------------------------
@@ -129,26 +127,16 @@ class OrganisationDecisionView(PermissionCheckedMixin, View):
     decision = None  # "approve" or "reject"
 
     def post(self, request, pk):
-        with transaction.atomic():
-            # Locked, so two staff pressing at once cannot both decide (the second sees the first).
-            organisation = get_object_or_404(
-                Organisation.objects.select_for_update(), pk=pk, kind=OrganisationKind.INSTITUTION
-            )
-            if organisation.approval_status != ApprovalStatus.PENDING:
-                messages.warning(
-                    request,
-                    _("“%(name)s”已审核（%(status)s），未作改动。")
-                    % {"name": organisation.name, "status": organisation.get_approval_status_display()},
-                )
-                return redirect(self.index_url_name)
-            if self.decision == "approve":
-                organisation.approve(by=request.user)
-                log(organisation, APPROVE_LOG_ACTION, user=request.user)
-                message = _("已审核通过“%(name)s”，该单位的账号现在可以登录。")
-            else:
-                organisation.reject(by=request.user)
-                log(organisation, REJECT_LOG_ACTION, user=request.user)
-                message = _("已不予通过“%(name)s”，该单位的账号保持停用。")
+        organisation = get_object_or_404(Organisation, pk=pk, kind=OrganisationKind.INSTITUTION)
+        try:
+            organisation = services.decide_institution(organisation, self.decision, request.user)
+        except services.AlreadyDecided as error:
+            messages.warning(request, " ".join(error.messages))
+            return redirect(self.index_url_name)
+        if self.decision == "approve":
+            message = _("已审核通过“%(name)s”，该单位的账号现在可以登录。")
+        else:
+            message = _("已不予通过“%(name)s”，该单位的账号保持停用。")
         messages.success(request, message % {"name": organisation.name})
         return redirect(self.index_url_name)
 
