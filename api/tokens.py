@@ -21,7 +21,8 @@ from .models import ApiScope, ApiToken
 
 logger = logging.getLogger(__name__)
 
-SECRET_PREFIX = "tsxk_"
+# S105: the visible prefix every token starts with, not a secret.
+SECRET_PREFIX = "tsxk_"  # noqa: S105
 VISIBLE_CHARS = 8  # after SECRET_PREFIX: enough to tell tokens apart, far too few to guess the rest
 MAX_SECRET_LENGTH = 200
 # last_used_at is written at most this often: a busy client must not cost a write per request.

@@ -63,12 +63,14 @@ def say(message):
 
 
 def manage(*args):
-    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args, f"--settings={SETTINGS}"], env=django_env(), check=True)
+    # S603: this interpreter and manage.py, arguments from this script.
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args, f"--settings={SETTINGS}"], env=django_env(), check=True)  # noqa: S603
 
 
 def django_task(task, *args):
     """Runs this file's Django side in a fresh process and returns its JSON answer."""
-    output = subprocess.run(
+    # S603: this interpreter and this file, arguments from this script.
+    output = subprocess.run(  # noqa: S603
         [PYTHON, __file__, "--django", task, *args], env=django_env(), check=True, capture_output=True, text=True
     )
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -210,7 +212,8 @@ def wait_until_answering(process, host, seconds, name):
         if process.poll() is not None:
             raise SystemExit(f"{name} exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(f"{host}/bench/trivial/", timeout=2) as response:
+            # S310: http://127.0.0.1 of the gunicorn this script started.
+            with urllib.request.urlopen(f"{host}/bench/trivial/", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except OSError:
@@ -263,7 +266,8 @@ class Gunicorn:
         self.log.write_text("", encoding="utf-8")
         # The app's own logging (axes logs every login) goes to the log file, not over the table.
         self.output = self.log.open("a", encoding="utf-8")
-        self.process = subprocess.Popen(
+        # S603: the bench's own gunicorn/locust command lines.
+        self.process = subprocess.Popen(  # noqa: S603
             self.command, cwd=ROOT, env=django_env(), stdout=self.output, stderr=subprocess.STDOUT
         )
         try:

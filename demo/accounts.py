@@ -31,7 +31,8 @@ from accounts.two_factor.policy import CONFIRMED_DEVICE_NAME
 from accounts.validators import org_code_check_char, ric_check_char, uscc_check_char
 
 # Only the demo accounts use it; it passes PasswordComplexityValidator (seed 1.3).
-DEMO_PASSWORD = "Demo@2026pass"
+# S105: published on purpose: demo accounts exist only with DEBUG (demo/).
+DEMO_PASSWORD = "Demo@2026pass"  # noqa: S105
 # Staff log in with a TOTP code as well (accounts/two_factor/). The demo staff accounts share this
 # published secret so the demo can be tried with any authenticator app; like the password, it must
 # never be used on a real server.

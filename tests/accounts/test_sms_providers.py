@@ -21,9 +21,10 @@ from tests.support.servers import ProviderServer, closed_port_url
 
 MOBILE = "13800138000"
 ALIYUN_KEY_ID = "LTAI-test-key-id"
-ALIYUN_SECRET = "aliyun-secret-never-sent-4f1c"
-TENCENT_SECRET_ID = "AKID-test-secret-id"
-TENCENT_SECRET_KEY = "tencent-secret-never-sent-9b2e"
+# S105: fake provider credentials the stand-in server checks.
+ALIYUN_SECRET = "aliyun-secret-never-sent-4f1c"  # noqa: S105
+TENCENT_SECRET_ID = "AKID-test-secret-id"  # noqa: S105
+TENCENT_SECRET_KEY = "tencent-secret-never-sent-9b2e"  # noqa: S105
 NOTICE = {"reference": "TS2026-000123", "message": "您的申请已受理"}
 
 

@@ -46,7 +46,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "Crash-test-1234"
+# S105: the password of an account this test creates.
+PASSWORD = "Crash-test-1234"  # noqa: S105
 PAUSE_SECONDS = 30  # the request is killed long before the pause ends
 MARKER = "fault injection: pausing"
 
@@ -223,14 +224,16 @@ def copy_test_database(var_dir, env):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     pg_env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
-    dump = subprocess.run(
-        ["pg_dump", "-Fc", "-h", host, "-p", port, "-U", user, "-d", settings["NAME"]],
+    # S603: PostgreSQL's client tools from PATH on the test database.
+    dump = subprocess.run(  # noqa: S603
+        ["pg_dump", "-Fc", "-h", host, "-p", port, "-U", user, "-d", settings["NAME"]],  # noqa: S607
         env=pg_env,
         capture_output=True,
         check=True,
     )
-    subprocess.run(
-        ["pg_restore", "--no-owner", "-h", host, "-p", port, "-U", user, "-d", name],
+    # S603: PostgreSQL's client tools from PATH on the test database.
+    subprocess.run(  # noqa: S603
+        ["pg_restore", "--no-owner", "-h", host, "-p", port, "-U", user, "-d", name],  # noqa: S607
         input=dump.stdout,
         env=pg_env,
         capture_output=True,
@@ -247,7 +250,8 @@ def drop_database(name):
 
 
 def run_helper(env, *args):
-    result = subprocess.run(
+    # S603: this interpreter and this test module.
+    result = subprocess.run(  # noqa: S603
         [sys.executable, str(Path(__file__).resolve()), *args],
         cwd=ROOT,
         env=env,
@@ -308,7 +312,8 @@ def test_killing_the_server_in_the_middle_of_an_acceptance_leaves_a_consistent_d
     try:
         data = run_helper(env, "setup")
 
-        server = subprocess.Popen(
+        # S603: this interpreter and manage.py.
+        server = subprocess.Popen(  # noqa: S603
             [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env={**env, "FAULT_INJECTION_SLEEP": str(PAUSE_SECONDS)},

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from accounts.models import ApprovalStatus, AuthorityLevel, EnterpriseCategory, EnterpriseType, Organisation, Region
 from accounts.validators import org_code_check_char, ric_check_char, uscc_check_char
 
-DEFAULT_PASSWORD = "Passw0rd!x"
+# S105: the password of every factory-made test user.
+DEFAULT_PASSWORD = "Passw0rd!x"  # noqa: S105
 
 
 def make_uscc(n):

@@ -128,7 +128,8 @@ def celery_worker(env, queue, cwd):
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-l", "info"]
     command += ["-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # S603: a Celery worker of this interpreter, arguments from the fixture.
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     try:
         yield process
     finally:
