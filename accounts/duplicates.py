@@ -3,7 +3,7 @@
 Used by the registration forms before saving (accounts/forms.py) and by the service after a
 concurrent registration won the race and the database's unique constraints refused ours
 (accounts/services.py), so both answer with the same words on the same field. Every such answer
-tells the visitor that a value belongs to someone: accounts/views.py counts them per client IP.
+tells the visitor that a value belongs to someone: the registration view (accounts/views.py) counts them per client IP.
 """
 
 from django.contrib.auth import get_user_model

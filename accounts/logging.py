@@ -11,7 +11,7 @@ logger that reaches it; a filter on a logger would miss its children's records).
 
 import logging
 
-from .masking import redact_text
+from core.masking import redact_text
 
 
 class RedactPersonalDataFilter(logging.Filter):

@@ -6,7 +6,7 @@ counted, whatever the username (Django's `user_login_failed` signal: the portal'
 login page alike, and a locked pair's tries too), and once the address is over its limit both login
 pages refuse it with 429 before any password is checked, until the window ends.
 
-The counters are accounts/ratelimit.py's (clock hour and local day, shared through Redis). A whole
+The counters are core/ratelimit.py's (clock hour and local day, shared through Redis). A whole
 office behind one NAT address shares them: the defaults (settings LOGIN_FAILURE_*_LIMIT_PER_IP)
 leave room for many people mistyping; 0 switches a window off. Successful logins are not counted.
 """
@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext as _
 
-from . import ratelimit
+from core import ratelimit
 
 SCOPE = "login_failure"
 

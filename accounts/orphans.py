@@ -11,14 +11,14 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from .storage import private_storage
+from core.storage import private_storage
 
 ORPHAN_GRACE_SECONDS = 24 * 60 * 60
 
 
 def private_file_fields():
     """{folder: [(model, field name), ...]} for every FileField stored in private storage; the
-    folder is the one accounts.storage.private_upload_path gives the model's files."""
+    folder is the one core.storage.private_upload_path gives the model's files."""
     folders = {}
     for model in apps.get_models():
         for field in model._meta.get_fields():

@@ -29,7 +29,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from .masking import redact_text
+from core.masking import redact_text
+
 from .models import Channel, DeliveryStatus, OutboundMessage
 
 logger = logging.getLogger(__name__)

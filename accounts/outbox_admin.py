@@ -6,7 +6,7 @@ Who: superusers, and groups given 查看发送记录 (accounts.view_outboundmess
 的通知 (accounts.retry_outboundmessage) to read and retry, both offered in the group editor. The
 list spans every authority, so no staff role has it by default; authority and review-body staff
 see an application's own rows on its detail page in 许可申请办理 (通知发送情况). Recipients are
-masked (accounts/masking.py); nothing is added, edited or deleted here.
+masked (core/masking.py); nothing is added, edited or deleted here.
 """
 
 import django_filters

@@ -1,10 +1,10 @@
-"""Background jobs of accounts (Celery; portal/celery.py): the outbox's deliveries and the daily
-housekeeping. The work itself lives in accounts/outbox.py and the purge_expired command."""
+"""Background jobs of accounts (Celery; portal/celery.py): the outbox's deliveries. The work itself
+lives in accounts/outbox.py; the daily housekeeping, which also deletes stale drafts, is
+workflows.tasks.purge_expired."""
 
 from datetime import timedelta
 
 from celery import current_app, shared_task
-from django.core.management import call_command
 
 from . import outbox
 
@@ -28,8 +28,3 @@ def deliver_message(pk):
 def deliver_due():
     """Every few minutes (CELERY_BEAT_SCHEDULE): queue the pending rows whose try is overdue."""
     return outbox.sweep_due(overdue_by=SWEEP_GRACE)
-
-
-@shared_task(ignore_result=True)
-def purge_expired():
-    call_command("purge_expired")

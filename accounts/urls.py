@@ -1,7 +1,5 @@
 from django.urls import path
 
-from portal.sessions import keepalive
-
 from . import views
 
 app_name = "accounts"
@@ -18,6 +16,4 @@ urlpatterns = [
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("sms/send/", views.send_sms_code, name="send_sms_code"),
     path("regions/<str:code>/", views.region_children, name="region_children"),
-    path("my/", views.MyServicesView.as_view(), name="my_services"),
-    path("session/keepalive/", keepalive, name="session_keepalive"),
 ]

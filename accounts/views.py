@@ -2,21 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
-from cms.models import LicenseCatalogPage
+from core import ratelimit
 
-from . import duplicates, ratelimit, services
+from . import duplicates, services
 from .forms import (
     EnterpriseRegistrationForm,
     IndividualRegistrationForm,
@@ -52,7 +50,7 @@ class RegisterView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect("accounts:my_services")
+            return redirect("my_services")
         self.kind = kwargs["kind"]
         self.form_class, self.title = REGISTRATION_FORMS[self.kind]
         return super().dispatch(request, *args, **kwargs)
@@ -142,7 +140,7 @@ class LoginView(LoginFailureLimitMixin, auth_views.LoginView):
         # Staff (authorities, review bodies, editors) work in the Wagtail admin (docs/decisions.md, decision 4).
         if user.is_staff or user.is_superuser:
             return reverse("wagtailadmin_home")
-        return reverse("accounts:my_services")
+        return reverse("my_services")
 
 
 class LogoutView(auth_views.LogoutView):
@@ -157,24 +155,6 @@ class PasswordResetView(FormView):
         services.reset_password(form.user, form.cleaned_data["mobile"], form.cleaned_data["password1"])
         messages.success(self.request, _("密码已重置，请使用新密码登录。"))
         return redirect("accounts:login")
-
-
-@method_decorator(login_required, name="dispatch")
-class MyServicesView(TemplateView):
-    """我的办事: the applicant's home after login, with the two service entries of the guide."""
-
-    template_name = "accounts/my_services.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        # Staff have no applications of their own: their work is in the admin.
-        if request.user.is_staff:
-            return redirect("wagtailadmin_home")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        # 在线办理 opens the catalogue, whose 直接办理 starts an application (guide 1.5, steps 1-2).
-        catalogue = LicenseCatalogPage.objects.live().first()
-        return super().get_context_data(catalogue_url=catalogue.url if catalogue else None, **kwargs)
 
 
 @require_POST

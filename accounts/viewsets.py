@@ -32,9 +32,10 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from core.masking import mask_id_number, mask_mobile
+
 from . import services
 from .admin_forms import AuthorityAdminForm, OrganisationAdminForm, StaffUserCreationForm, StaffUserEditForm
-from .masking import mask_id_number, mask_mobile
 from .models import ApprovalStatus, Authority, AuthorityLevel, Organisation, OrganisationKind, ReviewBody
 from .models.organisations import APPLICANT_KINDS
 from .services import APPROVE_LOG_ACTION, REJECT_LOG_ACTION  # noqa: F401 (wagtail_hooks registers them)

@@ -5,7 +5,7 @@ the default cache (Redis when REDIS_URL is set, so every app server counts toget
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 from .models import ApiToken
 

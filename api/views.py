@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.ratelimit import client_ip
+from core.ratelimit import client_ip
 from workflows.verification import check_lookup_allowed, find_licences, public_record
 
 from . import exceptions, services

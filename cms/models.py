@@ -17,7 +17,7 @@ from wagtail.search import index
 
 
 class PublicPageCache:
-    """Marks the page's responses as shareable among anonymous visitors (portal.page_cache)."""
+    """Marks the page's responses as shareable among anonymous visitors (core.page_cache)."""
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)

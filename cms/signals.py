@@ -1,4 +1,4 @@
-"""Any change to the page tree makes every cached public page stale (portal.page_cache).
+"""Any change to the page tree makes every cached public page stale (core.page_cache).
 
 One generation for the whole site rather than per page: publishing an item changes the catalogue
 that lists it, moving a page changes its parent's menu, and publishes are rare next to views.
@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from portal.page_cache import bump_generation
+from core.page_cache import bump_generation
 
 
 @receiver(page_published)

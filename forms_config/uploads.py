@@ -1,6 +1,6 @@
 """Content-checked uploads for the application form's file fields (附件).
 
-The same rules as the business licence on registration (accounts/uploads.py, whose signature and
+The same rules as the business licence on registration (core/content_checks.py, whose signature and
 decoding checks are reused): the type is judged by the file's bytes, never by the browser's
 content type; the extension must agree with the content; images must decode completely and
 PDFs must have a header and an end-of-file marker. What differs per field is set by the editor:
@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.uploads import (
-    ERRORS,
+from core.content_checks import (
+    CHECK_ERRORS,
     EXTENSIONS,
     JPEG,
     KIND_LABELS,
@@ -124,7 +124,7 @@ def _validate(uploaded_file, label, kinds, max_bytes):
         )
     if extension not in EXTENSIONS[mime]:
         raise ValidationError(
-            ERRORS["mismatch"], code="extension", params={"extension": extension, "kind": KIND_LABELS[mime]}
+            CHECK_ERRORS["mismatch"], code="extension", params={"extension": extension, "kind": KIND_LABELS[mime]}
         )
     if mime == PDF:
         if size <= HEAD_BYTES + ZIP_TAIL:

@@ -202,7 +202,7 @@ def test_browser_language_does_not_switch_to_english(client, accept_language):
 
 
 def test_dates_and_sizes_follow_the_language():
-    from accounts.uploads import size_text
+    from core.content_checks import size_text
     from forms_config.field_types.formats import DateField
 
     date = DateField()

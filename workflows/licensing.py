@@ -2,8 +2,9 @@
 added items (增项) and changes of name or address (变更).
 
 A follow-up is an `Application` of its own kind with `previous_license` set, started from a
-licence the applicant holds and prefilled from it and from the application that issued it; it
-then goes through the same workflow. Approving it issues a new licence (`license_terms`) and
+licence the applicant holds and prefilled from it and from the application that issued it
+(`services.start_follow_up`, next to the other ways a draft starts); it then goes through the
+same workflow. This module holds only the rules. Approving it issues a new licence (`license_terms`) and
 marks the previous one superseded (workflows.actions.approve).
 
 Rules:
@@ -17,15 +18,12 @@ Rules:
 import calendar
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forms_config.prefill import initial_data
-
 from . import deadlines
-from .models import ApplicationKind, ApplicationState, License, LicenseStatus
+from .models import ApplicationKind, ApplicationState, LicenseStatus
 
 LICENSE_VALIDITY_YEARS = 4  # TSG 07-2019 §1.5
 RENEWAL_OPENS_MONTHS = 12
@@ -96,57 +94,6 @@ def available_follow_ups(license, today=None):
 
 def licensed_level_ids(license):
     return [item.level_id for item in license.application.items.all() if item.level_id]
-
-
-@transaction.atomic
-def start_follow_up(user, license, kind, level_ids=()):
-    """A draft renewal, 增项 or 变更 of `license`, prefilled from it and its last application."""
-    from .services import create_draft, selectable_levels  # services imports this module
-
-    organisation = user.organisation
-    if organisation is None or organisation.pk != license.holder_id:
-        raise PermissionDenied
-    if kind not in FOLLOW_UP_KINDS:
-        raise ValidationError(_("未知的申请类型。"), code="bad_kind")
-    license = License.objects.select_for_update().get(pk=license.pk)
-    refusal = follow_up_refusal(license, kind)
-    if refusal:
-        raise ValidationError(refusal, code="not_allowed")
-    held = licensed_level_ids(license)
-    if kind == ApplicationKind.ADD_ITEMS:
-        new_ids = [int(i) for i in level_ids if str(i).isdigit() and int(i) not in held]
-        if not new_ids:
-            raise ValidationError(_("请至少选择一个许可证上还没有的许可项目及级别。"), code="no_items")
-        levels = selectable_levels(new_ids)
-        if not levels:
-            raise ValidationError(_("请至少选择一个许可证上还没有的许可项目及级别。"), code="no_items")
-    else:
-        levels = selectable_levels(held)
-        if not levels:
-            raise ValidationError(
-                _("许可证上的许可项目已不在许可目录中，不能在线办理，请按新申请（取证）办理。"), code="no_items"
-            )
-    return create_draft(
-        user,
-        levels,
-        lambda schema: prefill(schema, user, license),
-        kind=kind,
-        previous_license=license,
-    )
-
-
-def prefill(schema, user, license):
-    """The account's values, overlaid with what the licence's application said for every key the
-    new form still has (uploads excepted: they belong to the old application). For 变更 the
-    applicant then edits the name or address."""
-    data = initial_data(schema, user)
-    previous = license.application.data or {}
-    for key, spec in schema.fields_by_key.items():
-        if spec.accepts_uploads or key not in previous:
-            continue
-        if spec.value.get("prefill") in HOLDER_SOURCES or key not in data:
-            data[key] = previous[key]
-    return data
 
 
 def check_submission(application, today=None):

@@ -7,7 +7,7 @@ What is printed comes from the application's frozen form version and its stored 
 printout always matches what the applicant filled against, whatever editors changed since. Only
 pages and fields whose display conditions hold are printed, in the form's order.
 
-`masked=True` prints ID numbers and mobile numbers as the staff lists show them (accounts.masking):
+`masked=True` prints ID numbers and mobile numbers as the staff lists show them (core.masking):
 fields of the types 身份证号码 and 手机号 and table columns of those types. Staff and review
 bodies get masked pages (on the detail page and in their printout); the applicant, who owns the
 data, gets it whole.

@@ -26,7 +26,7 @@ from forms_config.prefill import initial_data
 
 from . import actions, documents, licensing, permissions
 from .authority import derive_authority
-from .models import Application, ApplicationAttachment, ApplicationItem, ApplicationState
+from .models import Application, ApplicationAttachment, ApplicationItem, ApplicationKind, ApplicationState, License
 
 
 class IncompleteApplication(ValidationError):
@@ -83,6 +83,55 @@ def create_draft(user, levels, prefill, **fields):
     create_items(application, levels)
     permissions.grant_applicant(application)
     return application
+
+
+@transaction.atomic
+def start_follow_up(user, license, kind, level_ids=()):
+    """A draft renewal, 增项 or 变更 of `license`, prefilled from it and its last application."""
+    organisation = user.organisation
+    if organisation is None or organisation.pk != license.holder_id:
+        raise PermissionDenied
+    if kind not in licensing.FOLLOW_UP_KINDS:
+        raise ValidationError(_("未知的申请类型。"), code="bad_kind")
+    license = License.objects.select_for_update().get(pk=license.pk)
+    refusal = licensing.follow_up_refusal(license, kind)
+    if refusal:
+        raise ValidationError(refusal, code="not_allowed")
+    held = licensing.licensed_level_ids(license)
+    if kind == ApplicationKind.ADD_ITEMS:
+        new_ids = [int(i) for i in level_ids if str(i).isdigit() and int(i) not in held]
+        if not new_ids:
+            raise ValidationError(_("请至少选择一个许可证上还没有的许可项目及级别。"), code="no_items")
+        levels = selectable_levels(new_ids)
+        if not levels:
+            raise ValidationError(_("请至少选择一个许可证上还没有的许可项目及级别。"), code="no_items")
+    else:
+        levels = selectable_levels(held)
+        if not levels:
+            raise ValidationError(
+                _("许可证上的许可项目已不在许可目录中，不能在线办理，请按新申请（取证）办理。"), code="no_items"
+            )
+    return create_draft(
+        user,
+        levels,
+        lambda schema: prefill_follow_up(schema, user, license),
+        kind=kind,
+        previous_license=license,
+    )
+
+
+def prefill_follow_up(schema, user, license):
+    """The account's values, overlaid with what the licence's application said for every key the
+    new form still has (uploads excepted: they belong to the old application). For 变更 the
+    applicant then edits the name or address."""
+    data = initial_data(schema, user)
+    previous = license.application.data or {}
+    for key, spec in schema.fields_by_key.items():
+        if spec.accepts_uploads or key not in previous:
+            continue
+        if spec.value.get("prefill") in licensing.HOLDER_SOURCES or key not in data:
+            data[key] = previous[key]
+    return data
 
 
 def create_items(application, levels):

@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
-from accounts.masking import mask_mobile
 from accounts.models import ReviewBody
+from core.masking import mask_mobile
 from forms_config.uploads import DEFAULT_MAX_MB, validate_upload
 
 from . import printing

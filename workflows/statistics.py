@@ -19,7 +19,7 @@ the 工作日历 (workflows.working_days), once per distinct pair of dates.
 
 The number of queries does not grow with the number of applications: one aggregate per table
 (months, steps with their start found by a subquery, limits, open clocks) plus the calendar years.
-Heavy reads go to the replica when there is one (portal/replica.py).
+Heavy reads go to the replica when there is one (core/replica.py).
 """
 
 import datetime
@@ -33,13 +33,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Authority
+from accounts.roles import is_authority_staff, sees_every_authority
 from cms.models import LicenseItemPage
-from portal.replica import replica_alias
+from core.replica import replica_alias
 
 from . import working_days
 from .deadlines import LIMIT_FIELD
 from .models import Action, Application, ApplicationEvent, Clock
-from .staff_admin.access import is_authority_staff, sees_every_authority
 
 # The monthly counts: (key, the transition counted, heading).
 MONTH_COLUMNS = (

@@ -23,10 +23,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from accounts.roles import is_authority_staff, sees_every_authority
 from accounts.spreadsheets import neutralise_row
 
 from . import statistics, statistics_charts, working_days
-from .staff_admin.access import is_authority_staff, sees_every_authority
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLES = {"months": _("月度统计"), "steps": _("办理时长"), "overdue": _("当前超期")}

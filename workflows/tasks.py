@@ -15,3 +15,10 @@ def send_license_reminders():
 def sweep_deadlines():
     # Applications past their statutory deadline (workflows/deadline_sweep.py).
     call_command("sweep_deadlines")
+
+
+@shared_task(ignore_result=True)
+def purge_expired():
+    # Retention: stale stashes, SMS codes, drafts, orphaned files, old outbox rows
+    # (workflows/management/commands/purge_expired.py).
+    call_command("purge_expired")

@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from qrcode.image.pil import PilImage
 
-from accounts import ratelimit
+from core import ratelimit
 
 
 def _key():
@@ -208,7 +208,7 @@ def lookup(number="", credit_code="", code=""):
 
 # --- how often: one allowance for 许可证查询 and the API's licences/verify/ -------------------------
 # Per client IP and per organisation (an API token's, or a logged-in visitor's), counted in
-# accounts.ratelimit whichever door the lookup came through: a fresh API token belongs to the same
+# core.ratelimit whichever door the lookup came through: a fresh API token belongs to the same
 # organisation and the page and the API share the address's counters, so neither resets anything.
 IP_SCOPE = "license_verify"
 ORGANISATION_SCOPE = "license_verify_org"

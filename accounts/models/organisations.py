@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..storage import private_storage, private_upload_path
+from core.storage import private_storage, private_upload_path
 
 
 class OrganisationKind(models.TextChoices):

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..masking import mask_mobile
+from core.masking import mask_mobile
 
 
 class Channel(models.TextChoices):

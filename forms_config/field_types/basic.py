@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from accounts import masking
+from core import masking
 
 from .base import SchemaField
 from .messages import fixed

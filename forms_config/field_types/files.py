@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from accounts.uploads import display_name
+from core.content_checks import display_name
 
 from .. import uploads
 from ..widgets import AttachmentInput, MultipleAttachmentInput

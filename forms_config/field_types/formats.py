@@ -21,8 +21,8 @@ from django.utils import dateformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import masking
 from accounts.validators import MOBILE_RE, validate_credit_code, validate_id_number, validate_mobile
+from core import masking
 
 from .base import SchemaField
 
@@ -213,7 +213,7 @@ class IdNumberField(FormattedField):
     input_attrs = {"maxlength": "18", "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
 
     def masked_display(self, block_value, raw):
-        """The number with the birth date hidden, for staff lists (accounts.masking)."""
+        """The number with the birth date hidden, for staff lists (core.masking)."""
         return masking.mask_id_number(self.display(block_value, raw))
 
 

@@ -16,7 +16,7 @@ from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from accounts import masking
+from core import masking
 
 from ..keys import KEY_HELP, KEY_INVALID, KEY_RE, key_from_label, unique_key
 from ..widgets import TableWidget
@@ -280,7 +280,7 @@ class TableField(SchemaField):
 
     def masked_rows_for_display(self, block_value, raw):
         """rows_for_display with 身份证号码 and 手机号 columns masked and the numbers in 文本 cells, for staff
-        (accounts.masking)."""
+        (core.masking)."""
         labels, rows = self.rows_for_display(block_value, raw)
         maskers = [COLUMN_MASKS.get(c.type) for c in table_columns(block_value)]
         return labels, [[mask(cell) if mask else cell for mask, cell in zip(maskers, row, strict=True)] for row in rows]

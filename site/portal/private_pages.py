@@ -8,7 +8,7 @@ about caching gets `Cache-Control: private, no-store`. A view that chose its own
 download, verify's short private max-age, Django's never_cache) keeps it.
 
 "Depended on the user": the view (or a template) looked at request.user. Django's request.user
-is lazy; a response that never read it (a page cached for anonymous visitors, portal/page_cache.py)
+is lazy; a response that never read it (a page cached for anonymous visitors, core/page_cache.py)
 is the same for everyone and keeps its caching, and checking it here costs no query.
 """
 

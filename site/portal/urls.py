@@ -7,11 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.admin_login import AdminLoginView, AdminLogoutView
+from portal.sessions import keepalive
+from workflows.views.my_services import MyServicesView
 from workflows.views.verify import verify_license
 
 urlpatterns = [
     # No CSRF token: the worst a forged switch does is change the visitor's UI language, and a
-    # token in the header would make every public page unique to its visitor (portal.page_cache).
+    # token in the header would make every public page unique to its visitor (core.page_cache).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Before the admin's own URLs: the staff second factor (TOTP) pages.
     path("admin/2fa/", include("accounts.two_factor.urls")),
@@ -22,6 +24,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     # 我的办事 → 接口令牌 (api/portal_views.py), and the JSON API itself (JSON answers only, also for 404).
     path("accounts/api-token/", include("api.portal_urls")),
+    # 我的办事 links into the catalogue and the applications, so its view is workflows' (accounts sits
+    # below both); the session keep-alive is the project's. Both keep their /accounts/ addresses.
+    path("accounts/my/", MyServicesView.as_view(), name="my_services"),
+    path("accounts/session/keepalive/", keepalive, name="session_keepalive"),
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
     path("applications/", include("workflows.urls")),

@@ -15,7 +15,7 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "private": {
-        "BACKEND": "accounts.storage.PrivateFileSystemStorage",
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
 }

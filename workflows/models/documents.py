@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.storage import private_storage, private_upload_path
+from core.storage import private_storage, private_upload_path
 
 
 class DocumentKind(models.TextChoices):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.storage import private_storage, private_upload_path
+from core.storage import private_storage, private_upload_path
 
 
 class ProposalSide(models.TextChoices):

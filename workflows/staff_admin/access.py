@@ -1,4 +1,4 @@
-"""Who may see what in 许可申请办理: who is staff, the applications guardian lets the user's
+"""Who may see what in 许可申请办理: who is staff (accounts/roles.py), the applications guardian lets the user's
 organisation view (docs/decisions.md, decision 3: granted on submission to the authority, on acceptance to
 the review body), never drafts, the permission policy Wagtail asks, and the lookup every
 per-application view starts with.
@@ -18,36 +18,11 @@ from guardian.shortcuts import get_users_with_perms
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from accounts.models import AuthorityLevel, OrganisationKind
+from accounts.models import OrganisationKind
+from accounts.roles import STAFF_KINDS, acts_for_staff_body
 
 from .. import permissions
 from ..models import Application, ApplicationState
-
-STAFF_KINDS = frozenset({OrganisationKind.AUTHORITY, OrganisationKind.REVIEW_BODY})
-
-
-def acts_for_staff_body(user):
-    """Whether the user acts for an authority or a review body (and so may take staff actions)."""
-    if not (user.is_authenticated and user.is_active) or user.organisation_id is None:
-        return False
-    return user.organisation.kind in STAFF_KINDS
-
-
-def is_authority_staff(user):
-    """Staff of an approving authority (or a superuser): who opens 许可证登记 and 统计分析."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return user.organisation_id is not None and user.organisation.kind == OrganisationKind.AUTHORITY
-
-
-def sees_every_authority(user):
-    """SAMR supervises every provincial bureau: its staff (and superusers) see every authority's
-    licences and figures; a provincial bureau sees its own."""
-    if not is_authority_staff(user):
-        return False
-    return user.is_superuser or user.organisation.authority_level == AuthorityLevel.NATIONAL
 
 
 def may_open_queue(user):

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from accounts.masking import mask_mobile
+from core.masking import mask_mobile
 
 from .. import action_registry, actions, staff_forms
 from ..models import Action

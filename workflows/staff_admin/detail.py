@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from accounts.masking import mask_id_number, mask_mobile, redact_text
 from accounts.models import OutboundMessage
+from core.masking import mask_id_number, mask_mobile, redact_text
 from forms_config.field_types.formats import IdNumberField, MobileField
 
 from .. import action_registry, actions, deadlines, printing

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.views.generic import View
 
-from accounts.storage import private_file_response
+from core.storage import private_file_response
 from forms_config.pdf import pdf_bytes_response
 
 from .. import printing

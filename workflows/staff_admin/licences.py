@@ -30,10 +30,10 @@ from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts.models import OrganisationKind
+from accounts.roles import is_authority_staff, sees_every_authority
 
 from .. import licensing
 from ..models import License, LicenseStatus
-from .access import is_authority_staff, sees_every_authority
 from .queue import RegisterIndexView, TextColumn
 
 

@@ -14,7 +14,7 @@ from wagtail.admin.views import generic
 
 from accounts.models import ReviewBody
 from accounts.spreadsheets import SafeSpreadsheetExportMixin
-from portal.replica import replica_alias
+from core.replica import replica_alias
 
 from .. import deadlines
 from ..models import Application, ApplicationItem, ApplicationKind, ApplicationState
@@ -115,7 +115,7 @@ NULLABLE_ORDERINGS = {"due_on", "submitted_at", "review_body__name"}
 class RegisterIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     """A read-only register: rows link to their own page, nothing to edit, copy or delete; the
     CSV/XLSX export (possibly every row of the country, read once) comes from the replica when
-    there is one (portal/replica.py) with the columns of `export_columns`, every cell through
+    there is one (core/replica.py) with the columns of `export_columns`, every cell through
     accounts/spreadsheets.py (no formula from an enterprise's name)."""
 
     export_columns = OrderedDict()

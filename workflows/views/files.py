@@ -8,7 +8,7 @@ follow a portal link) is recorded in the audit trail like the admin's downloads 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from accounts.storage import private_file_response
+from core.storage import private_file_response
 from forms_config.pdf import pdf_bytes_response
 
 from .. import permissions

@@ -3,7 +3,7 @@ added items (增项) or a change of name or address (变更) on one of them (wor
 
 A licence is seen by the members of its holder organisation only; anything else is a 404. The
 rules (renewal window, one open follow-up, a valid licence) are licensing's: the buttons show
-its reasons, and the start views call `licensing.start_follow_up`, which checks them again.
+its reasons, and the start views call `services.start_follow_up`, which checks them again.
 """
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .. import licensing
+from .. import licensing, services
 from ..authority import provincial_authority
 from ..forms import CatalogueSearchForm
 from ..models import Application, ApplicationKind, Document, DocumentKind, License
@@ -99,7 +99,7 @@ class LicenceDetailView(ApplicantRequiredMixin, View):
 def _start(request, licence, kind, level_ids=()):
     """Start the follow-up; the draft's first page, or None with the refusal as a message."""
     try:
-        application = licensing.start_follow_up(request.user, licence, kind, level_ids)
+        application = services.start_follow_up(request.user, licence, kind, level_ids)
     except PermissionDenied:
         raise Http404 from None
     messages.success(

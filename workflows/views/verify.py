@@ -18,8 +18,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from accounts import ratelimit
 from accounts.validators import validate_credit_code
+from core import ratelimit
 
 from .. import verification
 
@@ -106,7 +106,7 @@ def verify_license(request):
         )
     response = render(request, "workflows/verify.html", context)
     # A licence replaced or found forged must not keep showing as valid from some cache for long;
-    # private: the page header differs for a logged-in visitor. (portal.page_cache never stores
+    # private: the page header differs for a logged-in visitor. (core.page_cache never stores
     # it either: it keeps only Wagtail pages that ask for it.)
     patch_cache_control(response, private=True, max_age=60)
     return response

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.page_cache import bump_generation
+from core.page_cache import bump_generation
 
 
 class Command(BaseCommand):

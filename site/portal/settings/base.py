@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "portal.sessions.IdleTimeoutSessionMiddleware",  # Django's, renewing the idle timeout once a minute
     "portal.middleware.ChosenLanguageMiddleware",
     # Anonymous public pages from the shared cache, before anything per-user runs.
-    "portal.page_cache.PublicPageCacheMiddleware",
+    "core.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:my_services"
+LOGIN_REDIRECT_URL = "my_services"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Guardian: no anonymous user row; anonymous visitors never hold object permissions.
@@ -138,7 +138,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The same client address as the per-IP limits (REMOTE_ADDR unless TRUSTED_PROXY_COUNT says otherwise).
-AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 # Beside it, failed logins per client IP whatever the username (password spraying;
 # accounts/login_limits.py): per clock hour / per local day, then 429 until the window ends. An office
 # behind one NAT address shares them, hence the room; 0 switches one off.
@@ -195,7 +195,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
-# portal/page_cache.py: anonymous views of the public CMS pages, invalidated on every publish.
+# core/page_cache.py: anonymous views of the public CMS pages, invalidated on every publish.
 PAGE_CACHE_SECONDS = env.get_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/accounts/", "/applications/", "/documents/", "/i18n/", "/static/")
 
@@ -230,7 +230,7 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "accounts.storage.PrivateFileSystemStorage",
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -272,7 +272,7 @@ SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_RESEND_INTERVAL_SECONDS = 60
 SMS_DAILY_LIMIT_PER_PHONE = 10
-# Per client IP (accounts/ratelimit.py, counters in the cache = Redis when REDIS_URL is set):
+# Per client IP (core/ratelimit.py, counters in the cache = Redis when REDIS_URL is set):
 # codes sent per clock hour / per calendar day, registrations per hour / per day. 0 switches one off.
 SMS_HOURLY_LIMIT_PER_IP = env.get_int("SMS_HOURLY_LIMIT_PER_IP", 10)
 SMS_DAILY_LIMIT_PER_IP = env.get_int("SMS_DAILY_LIMIT_PER_IP", 30)
@@ -316,7 +316,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")  # when eac
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-messages": {"task": "accounts.tasks.deliver_due", "schedule": 5 * 60},
     "purge-expired": {
-        "task": "accounts.tasks.purge_expired",
+        "task": "workflows.tasks.purge_expired",
         "schedule": crontab(hour=2, minute=30),
     },
     "send-license-reminders": {

@@ -79,7 +79,7 @@ def s3_storage(location):
     share: S3_BUCKET, S3_ENDPOINT_URL, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY.
 
     The bucket stays private: nothing is public-read, links are signed and short-lived, and the
-    portal's own private files are never linked at all (accounts.storage serves them through
+    portal's own private files are never linked at all (core.storage serves them through
     permission-checked views). Existing names are never overwritten."""
     return {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -49,7 +49,7 @@ if env.get("S3_BUCKET"):
     STORAGES["default"] = env.s3_storage("media")
 
 # A streaming replica for the heavy read-only work (the queue export, the audit export); see
-# portal/replica.py. Everything else, and every write, stays on the primary.
+# core/replica.py. Everything else, and every write, stays on the primary.
 if env.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = env.database(None, name="DATABASE_REPLICA_URL")  # noqa: F405
 

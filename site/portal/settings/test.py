@@ -6,7 +6,8 @@ from pathlib import Path
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "test-secret-key"
+# S105: test settings only; production reads DJANGO_SECRET_KEY.
+SECRET_KEY = "test-secret-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (load_demo: dev, test and bench only)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,7 +23,7 @@ PRIVATE_MEDIA_ROOT = _tmp / "private"
 STORAGES = {
     **STORAGES,  # noqa: F405
     "private": {
-        "BACKEND": "accounts.storage.PrivateFileSystemStorage",
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.spreadsheets import neutralise_row
-from portal.replica import replica_alias
+from core.replica import replica_alias
 from workflows.models import AccessLog, ApplicationEvent
 from workflows.models.audit import DOWNLOAD_HEADINGS, TRANSITION_HEADINGS, download_row, transition_row
 

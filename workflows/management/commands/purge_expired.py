@@ -1,7 +1,7 @@
 """Delete what the portal no longer needs: stale stashed uploads, old SMS codes, abandoned drafts,
 private files a crashed process left without a row (accounts.orphans) and old outbox rows.
 
-Run daily by Celery beat (CELERY_BEAT_SCHEDULE, accounts.tasks.purge_expired). Personal data is
+Run daily by Celery beat (CELERY_BEAT_SCHEDULE, workflows.tasks.purge_expired). Personal data is
 kept no longer than its purpose needs (PIPL art. 19): an SMS code only matters for its 5 minutes
 and for today's send count; a draft nobody has saved for
 settings.DATA_RETENTION["DRAFT_RETENTION_DAYS"] days is deleted with its uploaded files (through
@@ -23,6 +23,8 @@ from django.utils import timezone
 from accounts.models import DeliveryStatus, OutboundMessage, SmsCode
 from accounts.orphans import purge_orphan_files
 from accounts.uploads import purge_stale_stashes
+from workflows.models import Application, ApplicationState
+from workflows.services import delete_draft
 
 DEFAULT_RETENTION = {"DRAFT_RETENTION_DAYS": 365, "SMS_CODE_RETENTION_DAYS": 2}
 
@@ -47,9 +49,6 @@ def purge_outbox(now):
 def purge_stale_drafts(now):
     """Delete every draft not saved since the cutoff, one by one, each in its own transaction
     (a failing one leaves the others deleted and is retried tomorrow)."""
-    from workflows.models import Application, ApplicationState
-    from workflows.services import delete_draft
-
     cutoff = now - timedelta(days=retention_days("DRAFT_RETENTION_DAYS"))
     stale = Application.objects.filter(state=ApplicationState.DRAFT, updated_at__lt=cutoff).values_list("pk", flat=True)
     deleted = 0

@@ -74,6 +74,7 @@ def _window(period, now):
 
 def client_digest(ip, length=32):
     """The client as counted, as a keyed hash: the address itself is never stored (PIPL: minimal data)."""
+    # The key keeps the module's first name: a new key would change every stored client digest.
     return salted_hmac("accounts.ratelimit", _subject(ip), algorithm="sha256").hexdigest()[:length]
 
 
