@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class SmsPurpose(models.TextChoices):
     REGISTER = "register", _("注册")
     RESET_PASSWORD = "reset_password", _("找回密码")
+    CHANGE_MOBILE = "change_mobile", _("更换手机号")
 
 
 class SmsCode(models.Model):
