@@ -4,10 +4,10 @@ whole or not at all, and refuses a page read before the application left the sta
 (a double submit, another tab's 提交 or 补正后重新提交) without writing anything."""
 
 import pytest
-from django.conf import settings
 
 from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
 from tests.support.field_types import PDF, PNG, upload
+from tests.support.storage import private_files
 from tests.support.workflow_builders import make_parties, refresh
 from workflows import actions, correction, services
 from workflows.models import ApplicationAttachment, ApplicationState
@@ -34,11 +34,6 @@ PAGES = [
         ],
     ),
 ]
-
-
-def private_files():
-    root = settings.PRIVATE_MEDIA_ROOT
-    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
 @pytest.fixture
