@@ -51,6 +51,10 @@ def feedback_possible(application):
     return can_proceed(application.submit_feedback)
 
 
+# Where the applicant acts on review dates: before agreement, and after it on a proposed change.
+REVIEW_DATE_STATES = (S.ACCEPTED, S.REVIEW_SCHEDULED)
+
+
 def review_body_proposal_open(application):
     proposal = application.open_proposal()
     return proposal is not None and proposal.side == ProposalSide.REVIEW_BODY
@@ -83,8 +87,9 @@ def next_action(application):
         )
     if application.state == S.CORRECTION_REQUESTED:
         return NextAction("correct", _("补齐补正"), reverse("applications:correction", args=[uuid]))
-    if application.state == S.ACCEPTED and review_body_proposal_open(application):
-        return NextAction("review_date", _("确认评审时间"), reverse("applications:review_date", args=[uuid]))
+    if application.state in REVIEW_DATE_STATES and review_body_proposal_open(application):
+        # The guide's name for the button, whether the applicant confirms or proposes other dates.
+        return NextAction("review_date", _("协商鉴定评审时间"), reverse("applications:review_date", args=[uuid]))
     if feedback_possible(application):
         return NextAction("feedback", _("填写评审反馈表"), reverse("applications:feedback", args=[uuid]))
     if application.state == S.APPROVED:

@@ -531,7 +531,7 @@ def test_application_goes_from_submission_through_correction_and_review_to_a_dow
     assert state() == "accepted"
 
     applicant.goto(detail)
-    applicant.get_by_role("link", name="确认评审时间").click()
+    applicant.get_by_role("link", name="协商鉴定评审时间").click()
     applicant.get_by_role("heading", name="协商鉴定评审时间").wait_for()
     applicant.get_by_label(f"{second_day:%Y-%m-%d}").check()
     applicant.get_by_role("button", name="确认该日期").click()

@@ -125,12 +125,13 @@ def test_staff_buttons_keep_their_order():
 
 
 # The applicant's links on the progress page in each state, as the page has always shown them.
-# In 已受理 the review-date page is one link: 确认评审时间 when the review body's proposal is open.
+# In 已受理 the review-date page is one link, named as the guide names the button (协商鉴定评审时间)
+# whether the applicant confirms the review body's proposal or proposes dates.
 EXPECTED_LINKS = [
     (S.DRAFT, set(), ["撤回申请"]),
     (S.SUBMITTED, set(), ["撤回申请"]),
     (S.CORRECTION_REQUESTED, set(), ["补齐补正", "撤回申请"]),
-    (S.ACCEPTED, set(), ["确认评审时间"]),
+    (S.ACCEPTED, set(), ["协商鉴定评审时间"]),
     (S.ACCEPTED, {A.AGREE_REVIEW_DATE}, ["协商鉴定评审时间"]),
     (S.REVIEW_SCHEDULED, set(), []),
     (S.REVIEWED, set(), ["填写评审反馈表"]),

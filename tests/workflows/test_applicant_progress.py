@@ -76,7 +76,7 @@ def test_the_list_offers_the_next_action_of_each_state(applicant_client, parties
     assert next_action_of(html, draft) == ("continue", "继续填写")
     assert next_action_of(html, submitted) == ("view", "查看")
     assert next_action_of(html, correction) == ("correct", "补齐补正")
-    assert next_action_of(html, accepted) == ("review_date", "确认评审时间")
+    assert next_action_of(html, accepted) == ("review_date", "协商鉴定评审时间")
     assert next_action_of(html, waiting) == ("view", "查看")
     assert next_action_of(html, reviewed) == ("feedback", "填写评审反馈表")
     assert next_action_of(html, withdrawn) == ("view", "查看")

@@ -320,7 +320,8 @@ class Application(models.Model):
             "action": Action.AGREE_REVIEW_DATE,
             "parties": (is_applicant, is_review_body),
             "page": "review_date",
-            "link": _("确认评审时间"),
+            # The guide's name of the applicant's button, whichever review-date action is open.
+            "link": _("协商鉴定评审时间"),
         },
     )
     def agree_review_date(self):
