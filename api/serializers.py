@@ -93,7 +93,7 @@ class LicenceVerifyResultSerializer(serializers.Serializer):
 
 
 class LicenceVerifyQuerySerializer(serializers.Serializer):
-    number = serializers.CharField(required=False, max_length=40, help_text=_("许可证编号，如 TS2110260001-2030"))
+    number = serializers.CharField(required=False, max_length=40, help_text=_("许可证编号，如 TS211260001-2030"))
     credit_code = serializers.CharField(
         required=False, max_length=18, help_text=_("持证单位的统一社会信用代码（18位）或组织机构代码（9位）")
     )

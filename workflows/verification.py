@@ -161,13 +161,17 @@ def public_record(license, today=None):
 # (workflows.numbering.license_number); letters allowed in the middle for licences issued on paper
 # before this system, whose numbers the register may hold.
 LICENSE_NUMBER_RE = re.compile(r"^TS[0-9A-Z]{5,16}-\d{4}$")
+# A number as this system issues it (workflows.numbering.license_number): TS, the activity digit
+# (2 制造), the region (11 北京), the year of issue (26), the sequence (0001), "-" and the year of
+# expiry. The hints of 许可证查询 and the API show it; tests keep it in the issued numbers' shape.
+EXAMPLE_LICENSE_NUMBER = "TS211260001-2030"
 
 
 def validate_license_number(value):
     """The shape of a licence number (TS…-<expiry year>), for 许可证查询 and the API alike."""
     if not LICENSE_NUMBER_RE.match(value):
         raise ValidationError(
-            _("许可证编号格式不正确：应以 TS 开头，以“-有效期截止年份”结尾，例如 TS2211260001-2030。"),
+            _("许可证编号格式不正确：应以 TS 开头，以“-有效期截止年份”结尾，例如 TS211260001-2030。"),
             code="number_format",
         )
 

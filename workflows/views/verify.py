@@ -29,7 +29,10 @@ class VerifyForm(forms.Form):
         label=_("许可证编号"),
         required=False,
         max_length=40,
-        help_text=_("如 TS2211260001-2030，见许可证正面“编号”。"),
+        help_text=_("见许可证正面“编号”，如 TS211260001-2030：TS 开头，“-”后为有效期截止年份。"),
+        widget=forms.TextInput(
+            attrs={"placeholder": verification.EXAMPLE_LICENSE_NUMBER, "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
