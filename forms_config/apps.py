@@ -9,7 +9,15 @@ class FormsConfigConfig(AppConfig):
     verbose_name = _("申请书表单")
 
     def ready(self):
+        from django.conf import settings
+
         from . import checks  # noqa: F401  (registers the PDF font check)
+        from .pdf import warm_up
+
+        # The CJK font and xhtml2pdf loaded at start-up, not by the first PDF's reader; never raises
+        # (a command run where no font is installed starts anyway). PDF_WARM_UP=0 to skip it.
+        if getattr(settings, "PDF_WARM_UP", False):
+            warm_up()
 
 
 class WagtailStreamFormsConfig(AppConfig):

@@ -16,6 +16,7 @@ callback never sees (xhtml2pdf fetches fonts and backgrounds without asking it).
 
 import hashlib
 import io
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 # The CSS font-family templates use; whichever font file is configured is registered under it.
 CSS_FAMILY = "cjk"
@@ -121,6 +124,25 @@ def cjk_font():
     # Every time, not only when registering: the setting may have changed back to a font
     # registered earlier, and xhtml2pdf copies this map into each new document.
     DEFAULT_FONT[CSS_FAMILY] = font.name
+    return font
+
+
+def warm_up():
+    """Load now what the first PDF of a process would otherwise load while its reader waits:
+    xhtml2pdf and reportlab, the CJK font (parsing a multi-megabyte .ttc) and reportlab's
+    first-document state. Called once per process at start-up (`FormsConfigConfig.ready` when
+    PDF_WARM_UP is on: each gunicorn worker, the Celery worker, runserver), so the first PDF after
+    a start is no slower than the next. Never raises: a process without the font starts anyway,
+    logs why, and the system check (forms_config.W001/W002) says how to fix it."""
+    try:
+        from xhtml2pdf import pisa
+
+        font = cjk_font()
+        # Nothing to fetch and no template: safe before the first request, with no database.
+        pisa.CreatePDF(f'<p style="font-family: {CSS_FAMILY}">许可证</p>', dest=io.BytesIO(), encoding="utf-8")
+    except ImproperlyConfigured as exc:
+        logger.warning("PDF font not loaded at start-up: %s", exc)
+        return None
     return font
 
 

@@ -298,7 +298,7 @@ def refuse_acceptance(application, user, reasons):
 
 
 @atomic_action
-def approve(application, user, comment=""):
+def approve(application, user, comment="", *, base_url=None):
     """准予许可: the licence (4 years) and its decision, both stored as PDFs."""
     application = _locked(application)
     issued_on = timezone.localdate()
@@ -322,7 +322,7 @@ def approve(application, user, comment=""):
     if previous is not None:
         License.objects.filter(pk=previous.pk).update(superseded_by=license)
         if application.kind == ApplicationKind.CHANGE:
-            _apply_change(application.applicant, snapshot)
+            _apply_change(application.applicant, licensing.holder_values(application))
     number = numbering.document_number(application.authority, DocumentKind.LICENSE_DECISION, issued_on)
     documents.issue(application, DocumentKind.LICENSE_DECISION, user, event, number, license=license)
     documents.issue(
@@ -332,7 +332,8 @@ def approve(application, user, comment=""):
         event,
         license.number,
         license=license,
-        **verification.license_document_context(license),
+        # The QR code's site: `base_url` from the approving request (verification.public_base_url).
+        **verification.license_document_context(license, base_url),
     )
     permissions.revoke_review_body(application)
     notify(
@@ -348,12 +349,13 @@ def approve(application, user, comment=""):
     return license
 
 
-def _apply_change(organisation, snapshot):
-    """An approved 变更 makes the new name and address the organisation's own."""
-    organisation.name = snapshot["holder_name"]
-    if snapshot["holder_address"] != getattr(organisation.region, "full_name", None):
-        organisation.address = snapshot["holder_address"]
-    organisation.save(update_fields=["name", "address"])
+def _apply_change(organisation, values):
+    """An approved 变更 makes the new name, 所在地 and 详细地址 the organisation's own (as the
+    applicant entered them, not the licence's full 住所, which adds the 所在地 to the address)."""
+    organisation.name = values["name"]
+    organisation.region_id = values["region"] or organisation.region_id
+    organisation.address = values["address"]
+    organisation.save(update_fields=["name", "region", "address"])
 
 
 @atomic_action

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Region
+
 from . import deadlines
 from .models import ApplicationKind, ApplicationState, LicenseStatus
 
@@ -36,8 +38,9 @@ CLOSED_STATES = (
     ApplicationState.NOT_ACCEPTED,
     ApplicationState.WITHDRAWN,
 )
-# Prefill sources whose value a 变更 application replaces: the licence prints them.
-HOLDER_SOURCES = {"organisation.name": "holder_name", "organisation.address": "holder_address"}
+# Prefill sources whose value a 变更 application replaces: the licence prints them (住所 = 所在地 +
+# 详细地址).
+HOLDER_SOURCES = {"organisation.name": "name", "organisation.region": "region", "organisation.address": "address"}
 
 
 def months_before(day, months):
@@ -142,20 +145,27 @@ def license_terms(application, issued_on):
     return rows, previous.valid_until
 
 
-def holder_snapshot(application):
-    """Name, credit code and address the licence prints: the application's own values for the
-    fields prefilled from the organisation's name and address (a 变更 changes them), else the
-    organisation's."""
+def holder_values(application):
+    """The holder's name, region code and 详细地址 as the application gives them: its own values for
+    the fields prefilled from the organisation's name, 所在地 and address (a 变更 changes them),
+    else the organisation's."""
     organisation = application.applicant
-    snapshot = {
-        "holder_name": organisation.name,
-        "holder_credit_code": organisation.credit_code,
-        "holder_address": organisation.address or getattr(organisation.region, "full_name", "") or "",
-    }
+    values = {"name": organisation.name, "region": organisation.region_id or "", "address": organisation.address}
     schema = application.schema_version.parsed
     for key, spec in schema.fields_by_key.items():
         target = HOLDER_SOURCES.get(spec.value.get("prefill"))
         value = application.data.get(key)
         if target and isinstance(value, str) and value.strip():
-            snapshot[target] = value.strip()
-    return snapshot
+            values[target] = value.strip()
+    return values
+
+
+def holder_snapshot(application):
+    """Name, credit code and 住所 the licence prints, 住所 in full: 省市区 and 详细地址
+    (浙江省杭州市西湖区文三路1号, `Region.full_address_of`)."""
+    values = holder_values(application)
+    return {
+        "holder_name": values["name"],
+        "holder_credit_code": application.applicant.credit_code,
+        "holder_address": Region.full_address_of(values["region"], values["address"]),
+    }

@@ -86,10 +86,23 @@ def verification_path(license):
     return f"{reverse('verify_license')}?number={license.number}"
 
 
-def verification_url(license):
-    """The absolute URL the licence's QR code carries (PORTAL_BASE_URL, the public site)."""
-    base = (getattr(settings, "PORTAL_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-    return base + verification_path(license)
+def public_base_url(request=None):
+    """The public site's address, which the licence's QR code and link carry: PORTAL_BASE_URL when
+    configured (in production it is, WAGTAILADMIN_BASE_URL by default). Where it is not (a laptop
+    with neither variable set), the scheme and host `request` came to, so a licence approved on
+    http://192.168.1.20:8000 points there; with no request either, WAGTAILADMIN_BASE_URL's default."""
+    configured = getattr(settings, "PORTAL_BASE_URL", "") or ""
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def verification_url(license, base_url=None):
+    """The absolute URL the licence's QR code carries: `base_url` (from `public_base_url(request)`)
+    or the configured public address, then the page's path for the number."""
+    return (base_url or public_base_url()).rstrip("/") + verification_path(license)
 
 
 def qr_png(text):
@@ -108,9 +121,11 @@ def qr_data_uri(text):
     return "data:image/png;base64," + base64.b64encode(qr_png(text)).decode()
 
 
-def license_document_context(license):
-    """What templates/pdf/documents/license.html needs beyond the licence: where to verify it."""
-    url = verification_url(license)
+def license_document_context(license, base_url=None):
+    """What templates/pdf/documents/license.html needs beyond the licence: where to verify it.
+    Rendered once, at approval (workflows.actions.approve), with the approving request's
+    `public_base_url` when there is one."""
+    url = verification_url(license, base_url)
     return {"verification_url": url, "verification_qr": qr_data_uri(url)}
 
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.storage import private_storage, private_upload_path
 
+from .regions import Region
+
 
 class OrganisationKind(models.TextChoices):
     INDIVIDUAL = "individual", _("个人用户")
@@ -133,6 +135,11 @@ class Organisation(models.Model):
         if self.group_id is None:
             self.group = Group.objects.create(name=f"org:{self.kind}:{self.uuid}")
         super().save(*args, **kwargs)
+
+    @property
+    def full_address(self):
+        """住所 in full: 省市区 and 详细地址 (accounts.models.regions.full_address), one query."""
+        return Region.full_address_of(self.region_id, self.address)
 
     @property
     def is_applicant(self):

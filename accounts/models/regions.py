@@ -12,6 +12,27 @@ from django.utils.translation import gettext_lazy as _
 PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
+class RegionQuerySet(models.QuerySet):
+    def with_lineage(self, code):
+        """The region of `code` with its city and province in the same query; None when there is none."""
+        if not code:
+            return None
+        return self.select_related("parent__parent").filter(code=code).first()
+
+
+def full_address(region, address):
+    """The full 住所 a document prints: the region's path and the 详细地址, e.g. 浙江省杭州市西湖区 +
+    文三路1号. An address that already starts with (the tail of) the path keeps it once: 杭州市西湖区文三路1号
+    becomes 浙江省杭州市西湖区文三路1号, not 浙江省杭州市西湖区杭州市西湖区…. Reads the parents of `region`
+    without a query when they were fetched with it (`Region.objects.with_lineage`)."""
+    address = (address or "").strip()
+    names = [r.name for r in region.lineage() if r.name not in PLACEHOLDER_NAMES] if region is not None else []
+    for index, name in enumerate(names):
+        if address.startswith(name):
+            return "".join(names[:index]) + address
+    return "".join(names) + address
+
+
 class Region(models.Model):
     class Level(models.IntegerChoices):
         PROVINCE = 1, _("省级")
@@ -24,6 +45,8 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -49,3 +72,8 @@ class Region(models.Model):
     @property
     def full_name(self):
         return "".join(r.name for r in self.lineage() if r.name not in PLACEHOLDER_NAMES)
+
+    @classmethod
+    def full_address_of(cls, code, address):
+        """`full_address` for a region code and a 详细地址, in one query (none without a code)."""
+        return full_address(cls.objects.with_lineage(code), address)

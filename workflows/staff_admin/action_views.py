@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.masking import mask_mobile
 
-from .. import action_registry, actions, staff_forms
+from .. import action_registry, actions, staff_forms, verification
 from ..models import Action
 from .access import StaffApplicationMixin, acts_for_staff_body, staff_queryset
 
@@ -158,7 +158,12 @@ class ApproveView(ActionView):
     intro_template_name = "workflows/admin/_decision_intro.html"
 
     def perform(self, form):
-        license = actions.approve(self.application, self.request.user, form.cleaned_data["comment"])
+        license = actions.approve(
+            self.application,
+            self.request.user,
+            form.cleaned_data["comment"],
+            base_url=verification.public_base_url(self.request),
+        )
         return gettext("已准予许可，许可证编号 %(number)s，有效期至 %(until)s。") % {
             "number": license.number,
             "until": f"{license.valid_until:%Y-%m-%d}",

@@ -353,6 +353,9 @@ DATA_RETENTION = {
 # The CJK TrueType font every PDF embeds (forms_config/pdf.py); empty means the first installed of
 # the usual Debian fonts, WenQuanYi Micro Hei (fonts-wqy-microhei) first.
 PDF_CJK_FONT = env.get("PDF_CJK_FONT", "")
+# Load xhtml2pdf and that font when each process starts (forms_config/apps.py), so the first PDF after
+# a start is as quick as the next; a second or so per start. Off only for test runs (test.py).
+PDF_WARM_UP = env.get_bool("PDF_WARM_UP", True)
 
 # Application form field types are ours (forms_config/wagtailstreamforms_fields.py): the built-in
 # ones derive a field's name from its label, which breaks stored data when a label is edited.
@@ -361,8 +364,11 @@ WAGTAILSTREAMFORMS_ADVANCED_SETTINGS_MODEL = None
 
 WAGTAIL_SITE_NAME = "特种设备行政许可申报系统"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# The public site's address, printed in every licence's QR code (workflows/verification.py).
-PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
+# The public site's address, printed in every licence's QR code and verification link
+# (workflows/verification.py public_base_url): PORTAL_BASE_URL, else WAGTAILADMIN_BASE_URL when that is
+# set. Empty on a laptop with neither: the licence then carries the host the approving request
+# came to. production.py always has one (WAGTAILADMIN_BASE_URL is required there).
+PORTAL_BASE_URL = env.get("PORTAL_BASE_URL") or env.get("WAGTAILADMIN_BASE_URL", "")
 # The key of the licence verification codes; SECRET_KEY when unset. Codes are stored at issue
 # time, so changing it affects only licences issued afterwards.
 LICENSE_VERIFICATION_KEY = env.get("LICENSE_VERIFICATION_KEY", "")

@@ -37,7 +37,8 @@ CELERY_BROKER_URL = env.require(
 WAGTAILADMIN_BASE_URL = env.require(
     "WAGTAILADMIN_BASE_URL", "give the site's public address, e.g. https://tsxk.example.gov.cn (links in notices)."
 )
-PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
+# The licences' QR codes and verification links: never the request's host in production.
+PORTAL_BASE_URL = env.get("PORTAL_BASE_URL") or WAGTAILADMIN_BASE_URL
 SMS_BACKEND = env.require("SMS_BACKEND", "name the dotted path of an SMS provider backend (see docs/operations.md).")
 
 # --- Several machines (docs/operations.md, "Running on several machines"). Each is off unless

@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+from . import env
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -37,4 +38,6 @@ WHITENOISE_AUTOREFRESH = True
 # Celery tasks run in-process (eager); tests/test_background_jobs.py runs a real worker instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+# No PDF warm-up per test process unless asked (tests/forms_config/test_pdf_warm_up.py asks).
+PDF_WARM_UP = env.get_bool("PDF_WARM_UP", False)
 PAGE_CACHE_SECONDS = 0  # off, so no test sees another test's pages; tests/cms/test_page_cache.py turns it on
