@@ -20,12 +20,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import Organisation
 from cms.models import LicenseLevel
 from forms_config.models import FormSchemaVersion
 from forms_config.prefill import initial_data
 
 from . import actions, documents, licensing, permissions
-from .authority import derive_authority
+from .authority import derive_authority, split_by_authority
 from .models import Application, ApplicationAttachment, ApplicationItem, ApplicationKind, ApplicationState, License
 
 
@@ -54,28 +55,63 @@ def form_schema_for(levels):
     return schemas.pop()
 
 
+def selection_token(value):
+    """The choose form's hidden token as a UUID, or None when it is missing or not one."""
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 @transaction.atomic
-def start_application(user, level_ids):
-    """A new draft for the chosen levels, its form frozen and its fields prefilled."""
+def start_applications(user, level_ids, selection=None):
+    """New drafts for the chosen levels: one per 审批机关 (national levels to SAMR, the others to
+    the applicant's bureau), each with its form frozen, its fields prefilled and its own items,
+    created together in one transaction and linked by a shared `selection`.
+
+    `selection` is the choose form's token (a UUID, see `selection_token`). The applicant's
+    organisation row is locked first, so a double click or a second tab submitting the same form
+    waits for the first and then gets the drafts that one created instead of a second set. A
+    missing token still creates the drafts, linked by a new UUID, just without that protection."""
     organisation = user.organisation
     if organisation is None or not organisation.is_applicant:
         raise PermissionDenied
     levels = selectable_levels(level_ids)
     if not levels:
         raise ValidationError(_("请至少选择一个许可项目及级别。"), code="no_items")
-    return create_draft(user, levels, lambda schema: initial_data(schema, user))
+    if selection is not None:
+        Organisation.objects.select_for_update().only("pk").get(pk=organisation.pk)
+        existing = list(selection_applications(organisation, selection))
+        if existing:
+            return existing
+    split = split_by_authority(levels, organisation)
+    selection = selection or uuid.uuid4()
+    return [
+        create_draft(user, group, lambda schema: initial_data(schema, user), authority=authority, selection=selection)
+        for authority, group in split
+    ]
 
 
-def create_draft(user, levels, prefill, **fields):
+def start_application(user, level_ids, selection=None):
+    """The first of `start_applications`' drafts (the only one unless both kinds were chosen)."""
+    return start_applications(user, level_ids, selection)[0]
+
+
+def selection_applications(organisation, selection):
+    return Application.objects.filter(applicant=organisation, selection=selection).order_by("pk")
+
+
+def create_draft(user, levels, prefill, authority=None, **fields):
     """The draft itself, for a new application and a follow-up alike: the authority derived from
-    the levels, the form frozen, `prefill(schema)` as its first values, the items copied, the
-    applicant's permissions granted. `fields` are the kind and previous licence of a follow-up."""
+    the levels unless given (`split_by_authority` already found it), the form frozen,
+    `prefill(schema)` as its first values, the items copied, the applicant's permissions granted.
+    `fields` are the selection of a new application, the kind and previous licence of a follow-up."""
     organisation = user.organisation
     version = FormSchemaVersion.objects.freeze(form_schema_for(levels))
     application = Application.objects.create(
         applicant=organisation,
         created_by=user,
-        authority=derive_authority(levels, organisation),
+        authority=authority or derive_authority(levels, organisation),
         schema_version=version,
         data=prefill(version.parsed),
         **fields,
@@ -83,6 +119,18 @@ def create_draft(user, levels, prefill, **fields):
     create_items(application, levels)
     permissions.grant_applicant(application)
     return application
+
+
+def linked_applications(application):
+    """The other applications created by the same 选取许可项目 as `application`, oldest first
+    (the same applicant's only; deleted drafts are simply gone)."""
+    if application.selection is None:
+        return Application.objects.none()
+    return (
+        selection_applications(application.applicant_id, application.selection)
+        .exclude(pk=application.pk)
+        .select_related("authority")
+    )
 
 
 @transaction.atomic

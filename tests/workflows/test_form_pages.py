@@ -60,12 +60,14 @@ def test_starting_an_application_opens_page_one_with_the_derived_authority(clien
     assert "申请单位基本情况" in html and "质量保证体系" in html  # the page list
 
 
-def test_items_of_different_authorities_are_refused_with_a_reason(client, catalogue, user):
+def test_items_of_different_authorities_start_one_draft_per_authority(client, catalogue, user):
     client.force_login(user)
     response = client.post(reverse("applications:new"), {"level": [catalogue["A1"].pk, catalogue["B"].pk]})
-    assert response.status_code == 400
-    assert "不能在同一申请中提交" in response.content.decode()
-    assert not Application.objects.exists()
+    national, provincial = Application.objects.order_by("pk")
+    assert response.status_code == 302 and response.url == page_url(national, 1)
+    assert (national.authority, provincial.authority) == (catalogue["samr"], catalogue["beijing"])
+    html = client.get(response.url).content.decode()
+    assert "已按审批机关分别创建2份申请书草稿" in html and "北京市市场监督管理局" in html
 
 
 def test_choosing_nothing_says_so(client, catalogue, user):

@@ -3,6 +3,7 @@ import pytest
 from forms_config.models import FormSchemaVersion
 from tests.support.builders import ApplicationFactory, field, make_catalogue, page, publish_pages, simple_pages
 from tests.support.factories import UserFactory
+from workflows import services
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +24,13 @@ def test_a_provincial_level_goes_to_the_applicants_province(catalogue):
     assert [i.level_code for i in application.items.all()] == ["D", "B"]
 
 
-def test_national_and_provincial_levels_cannot_share_an_application(catalogue):
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError) as error:
-        ApplicationFactory(levels=[catalogue["A1"], catalogue["B"]])
-    assert "不能在同一申请中提交" in error.value.messages[0]
+def test_national_and_provincial_levels_become_two_linked_applications(catalogue):
+    first = ApplicationFactory(levels=[catalogue["A1"], catalogue["B"]])
+    (second,) = services.linked_applications(first)
+    assert (first.authority, second.authority) == (catalogue["samr"], catalogue["beijing"])
+    assert [i.level_code for i in first.items.all()] == ["A1"]
+    assert [i.level_code for i in second.items.all()] == ["B"]
+    assert list(services.linked_applications(second)) == [first]
 
 
 def test_a_draft_is_prefilled_from_the_account(catalogue):

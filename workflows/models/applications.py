@@ -151,6 +151,10 @@ class Application(models.Model):
         related_name="follow_ups",
         verbose_name=_("原许可证"),
     )
+    # One 选取许可项目 submission: the drafts it created share it (one per 审批机关 when national
+    # and provincial levels were chosen together), and a repeated submission finds them by it.
+    # A plain value, not a foreign key, so deleting one draft leaves the other's link intact.
+    selection = models.UUIDField(_("同一次选取"), null=True, blank=True, editable=False, db_index=True)
     data = models.JSONField(_("填写内容"), default=dict, blank=True)
     current_page = models.PositiveSmallIntegerField(_("当前页"), default=1)
     state = FSMField(

@@ -2,50 +2,86 @@
 or delete the draft.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..authority import provincial_authority
+from ..authority import routing_for
 from ..forms import CatalogueSearchForm
 from ._common import ApplicantRequiredMixin, changeable_or_404, file_changes, is_applicant
 
 
 class ChooseItemsView(ApplicantRequiredMixin, View):
-    """选取许可项目: search the catalogue, tick levels, start a draft."""
+    """选取许可项目: search the catalogue, tick levels, see who decides each, start the drafts
+    (one per 审批机关 when national and provincial levels are ticked together)."""
 
     template_name = "workflows/choose_items.html"
 
-    def get(self, request, error=None, selected=()):
+    def get(self, request, error=None, selected=(), selection=None):
         search = CatalogueSearchForm(request.GET or None)
         items = list(search.items())
+        routing = routing_for(request.user.organisation)
         context = {
             "search": search,
             "items": items,
             "error": error,
             "selected": {str(s) for s in selected},
-            "province_authority": provincial_authority(request.user.organisation),
+            "routing": routing,
+            "province_authority": routing.provincial,
+            "national_authority": routing.national,
+            "account_url": _account_url(),
+            # The token of this form: a second submission of it returns the drafts the first made.
+            "selection": selection or uuid.uuid4(),
         }
         return render(request, self.template_name, context, status=400 if error else 200)
 
     def post(self, request):
         level_ids = [v for v in request.POST.getlist("level") if v.isdigit()]
+        selection = services.selection_token(request.POST.get("selection"))
         try:
-            application = services.start_application(request.user, level_ids)
+            applications = services.start_applications(request.user, level_ids, selection)
         except ValidationError as error:
-            return self.get(request, error=" ".join(error.messages), selected=level_ids)
-        messages.success(
-            request,
-            _("已创建申请书草稿，审批机关：%(authority)s。填写内容会自动保存。") % {"authority": application.authority},
-        )
-        return redirect("applications:page", application.uuid, 1)
+            return self.get(request, error=" ".join(error.messages), selected=level_ids, selection=selection)
+        first = applications[0]
+        if len(applications) == 1:
+            messages.success(
+                request,
+                _("已创建申请书草稿，审批机关：%(authority)s。填写内容会自动保存。") % {"authority": first.authority},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "所选许可项目由不同的审批机关审批，已按审批机关分别创建%(count)s份申请书草稿：%(drafts)s。"
+                    "现在填写的是第一份，其余草稿可在“许可申请管理”中继续填写。填写内容会自动保存。"
+                )
+                % {"count": len(applications), "drafts": "；".join(_draft_summary(a) for a in applications)},
+            )
+        if not first.is_draft:  # the same form submitted again after its draft was submitted
+            return redirect(first.get_absolute_url())
+        return redirect("applications:page", first.uuid, 1)
+
+
+def _draft_summary(application):
+    items = "、".join(f"{item.item_name} {item.level_code}" for item in application.items.all())
+    return _("%(items)s（审批机关：%(authority)s）") % {"items": items, "authority": application.authority.name}
+
+
+def _account_url():
+    """账号信息, where the applicant corrects the region; 我的办事 on a site without that page."""
+    try:
+        return reverse("accounts:account")
+    except NoReverseMatch:
+        return reverse("my_services")
 
 
 class FormPageView(ApplicantRequiredMixin, View):
