@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Authority, ReviewBody
 from cms.models import LicenseLevel
 from workflows import actions, services
-from workflows.models import Application, ApplicationState, ReviewConclusion
+from workflows.models import Application, ApplicationKind, ApplicationState, ReviewConclusion
 from workflows.working_days import add_working_days
 
 from .accounts import BEIJING, CSEI_NAME, make_id_number
@@ -123,19 +123,20 @@ def load_demo_applications():
         return license
 
     license = demo_step(warnings, approved)
-    # Further items for a licence holder are an 增项 (the application form's 申请类别).
+    # Further items for a licence holder are an 增项, started from the licence (its 申请类别 follows);
+    # a licence has one open follow-up at a time, so the third one is a new application.
     application_type, license_number = ("增项", license.number) if license else ("新申请", "")
 
     def accepted():
-        application = submit_demo_application(applicant, beijing, DEMO_ACCEPTED_LEVEL, application_type, license_number)
+        application = submit_demo_application(
+            applicant, beijing, DEMO_ACCEPTED_LEVEL, application_type, license_number, license
+        )
         actions.accept(application, officer, csei, "申请材料齐全，符合法定形式。")
         actions.propose_review_dates(application, reviewer, review_days, "评审组拟于上述日期到场开展鉴定评审。")
         lines.append(f"{application.reference} 已受理，{csei.name}提议了鉴定评审日期（待 {DEMO_APPLICANT} 确认）")
 
     def waiting():
-        application = submit_demo_application(
-            applicant, beijing, DEMO_SUBMITTED_LEVEL, application_type, license_number
-        )
+        application = submit_demo_application(applicant, beijing, DEMO_SUBMITTED_LEVEL, "新申请", "")
         lines.append(f"{application.reference} 已提交（待 {DEMO_OFFICER} 受理）")
 
     demo_step(warnings, accepted)
@@ -157,12 +158,15 @@ def demo_step(warnings, make):
     return None
 
 
-def submit_demo_application(applicant, beijing, level_key, application_type, license_number):
+def submit_demo_application(applicant, beijing, level_key, application_type, license_number, license=None):
     slug, code = level_key
     level = LicenseLevel.objects.filter(item__slug=slug, item__live=True, code=code).first()
     if level is None:
         raise DemoSkipped(f"许可目录中没有已发布的“{slug}”{code}级别")
-    draft = services.start_application(applicant, [level.pk])
+    if license is not None:
+        draft = services.start_follow_up(applicant, license, ApplicationKind.ADD_ITEMS, [level.pk])
+    else:
+        draft = services.start_application(applicant, [level.pk])
     if draft.authority_id != beijing.pk:
         raise DemoSkipped(f"{level} 不由{beijing.name}审批")
     today = timezone.localdate()

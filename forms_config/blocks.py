@@ -20,7 +20,7 @@ class ConditionBlock(blocks.StructBlock):
     value = blocks.CharBlock(
         required=False,
         label=_("等于"),
-        help_text=_("该字段的值等于此值时显示（多选字段：包含此值；勾选框：填“是”）"),
+        help_text=_("等于此值时显示（多选字段：包含此值；勾选框：填“是”）；多个值用 | 分隔，等于其一即显示"),
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django import forms
 from wagtailstreamforms.fields import get_fields
 
 FIELD_PREFIX = "f"
+CONDITION_VALUE_SEPARATOR = "|"
 
 
 @dataclass
@@ -36,6 +37,15 @@ class FieldSpec:
     @property
     def accepts_uploads(self):
         return self.field_type.accepts_uploads
+
+    @property
+    def prefill(self):
+        return self.value.get("prefill") or ""
+
+    @property
+    def locked(self):
+        """锁定: the value comes only from the prefill source; the applicant cannot change it."""
+        return bool(self.value.get("locked")) and bool(self.prefill)
 
     def formfield(self):
         return self.field_type.get_formfield(self.value)
@@ -91,7 +101,9 @@ class Schema:
         seen.add(key)
         if not self.field_visible(controller, data, seen):
             return False
-        return controller.field_type.matches(data.get(key), condition.get("value"))
+        # Several values separated by "|": the condition holds when the field equals any of them.
+        expected = str(condition.get("value") or "").split(CONDITION_VALUE_SEPARATOR)
+        return any(controller.field_type.matches(data.get(key), value) for value in expected)
 
     def page_visible(self, page, data):
         return self.condition_holds(page.condition, data)
@@ -116,16 +128,24 @@ class Schema:
         """The page's form bound to the stored raw values in `data`."""
         return PageForm(self, page, data)
 
-    def problems(self, data):
-        """Every missing or invalid value on the visible pages: (page, field spec, messages)."""
+    def problems(self, data, required_keys=()):
+        """Every missing or invalid value on the visible pages: (page, field spec, messages).
+
+        `required_keys`: fields the application requires although the form does not (a rule of
+        the caller's, such as the business licence of a company), when visible and empty."""
         found = []
         for page in self.visible_pages(data):
             form = self.page_form(page, data)
-            if form.is_valid():
-                continue
+            valid = form.is_valid()
             for spec in page.fields:
-                if spec.key in form.errors:
+                if not valid and spec.key in form.errors:
                     found.append((page, spec, form.errors[spec.key]))
+                elif (
+                    spec.key in required_keys
+                    and spec.key not in form.hidden_keys
+                    and spec.field_type.is_empty(data.get(spec.key))
+                ):
+                    found.append((page, spec, [spec.field_type.required_message(spec.label)]))
         return found
 
 
@@ -143,6 +163,10 @@ class PageForm(forms.Form):
         self.hidden_keys = set()
         for spec in page.fields:
             formfield = spec.formfield()
+            if spec.locked:
+                # Shown disabled; Django then cleans the stored value (initial), never a posted one.
+                formfield.disabled = True
+                formfield.initial = data.get(spec.key)
             if not schema.field_visible(spec, data):
                 formfield.required = False
                 self.hidden_keys.add(spec.key)
@@ -155,11 +179,11 @@ class PageForm(forms.Form):
             self._errors.pop(key, None)
 
     def raw_from_post(self, post, files):
-        """The raw value of every non-upload field of this page from a POST."""
+        """The raw value of every non-upload, unlocked field of this page from a POST."""
         return {
             key: without_nul(spec.field_type.raw_from_post(self.fields[key], self.add_prefix(key), post, files))
             for key, spec in self.specs.items()
-            if not spec.accepts_uploads
+            if not spec.accepts_uploads and not spec.locked
         }
 
 

@@ -58,6 +58,7 @@ PYTHON_ALLOWED = [
     ("forms_config/field_types/formats.py", ".*转.*", "the landline pattern accepts 转 (extension) as typed"),
     ("site/portal/settings/*", "特种设备行政许可申报系统", "the system's registered name (TOTP issuer, admin)"),
     ("workflows/notifications.py", "【.*】", "the SMS signature must be the one registered with the SMS provider"),
+    ("workflows/services.py", "新申请|取证|换证|增项|变更", "申请类别 choice values of the standard form, compared"),
 ]
 
 # (glob of the template, regex of the allowed Chinese text, why)

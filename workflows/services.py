@@ -14,6 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import translation
@@ -22,12 +23,22 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from cms.models import LicenseLevel
+from core.content_checks import EXTENSIONS, detect_content_type
+from forms_config import prefill as form_prefill
 from forms_config.models import FormSchemaVersion
 from forms_config.prefill import initial_data
 
 from . import actions, documents, licensing, permissions
 from .authority import derive_authority, split_by_authority
-from .models import Application, ApplicationAttachment, ApplicationItem, ApplicationKind, ApplicationState, License
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationItem,
+    ApplicationKind,
+    ApplicationState,
+    DocumentKind,
+    License,
+)
 
 
 class IncompleteApplication(ValidationError):
@@ -108,14 +119,19 @@ def create_draft(user, levels, prefill, authority=None, **fields):
     `fields` are the selection of a new application, the kind and previous licence of a follow-up."""
     organisation = user.organisation
     version = FormSchemaVersion.objects.freeze(form_schema_for(levels))
+    schema = version.parsed
+    data = prefill(schema)
+    # 申请类别 follows the kind, whatever the prefill (a follow-up's copy of the old application) said.
+    data.update(form_prefill.values_for(schema, application_values(fields.get("kind", ApplicationKind.NEW))))
     application = Application.objects.create(
         applicant=organisation,
         created_by=user,
         authority=authority or derive_authority(levels, organisation),
         schema_version=version,
-        data=prefill(version.parsed),
+        data=data,
         **fields,
     )
+    attach_prefilled_files(application, user)
     create_items(application, levels)
     permissions.grant_applicant(application)
     return application
@@ -131,6 +147,97 @@ def linked_applications(application):
         .exclude(pk=application.pk)
         .select_related("authority")
     )
+
+
+# The 申请类别 a kind gives the form's field prefilled from "application.kind": the standard form
+# (forms_config/data/application_form.json) says 新申请 for 取证; the first wording the field offers wins.
+KIND_FORM_TEXTS = {
+    ApplicationKind.NEW: ("新申请", "取证"),
+    ApplicationKind.RENEWAL: ("换证",),
+    ApplicationKind.ADD_ITEMS: ("增项",),
+    ApplicationKind.CHANGE: ("变更",),
+}
+# Applicants who register with a business licence (an individual has none).
+LICENSED_APPLICANT_KINDS = ("enterprise", "institution")
+
+
+def application_values(kind):
+    """The application's own prefill sources ({source: value}), see forms_config/prefill.py."""
+    return {"application.kind": KIND_FORM_TEXTS.get(kind, ())}
+
+
+def prefilled_file(application, source):
+    """(file field, name to show) the draft starts with for the prefill `source`, or None."""
+    if source == "organisation.business_licence":
+        licence = application.applicant.business_licence
+        return (licence, _("营业执照")) if licence else None
+    if source == "license.document" and application.previous_license_id:
+        previous = application.previous_license
+        document = previous.application.documents.filter(kind=DocumentKind.LICENSE).order_by("-issued_at").first()
+        if document is not None:
+            return document.file, _("许可证%(number)s") % {"number": previous.number}
+    return None
+
+
+def attach_prefilled_files(application, user):
+    """Copy the files the form prefills (the business licence of the registration, the licence of a
+    follow-up) into the new draft as its own attachments, in private storage: the applicant may
+    replace them, and the original stays as it is."""
+    changed = False
+    for spec, source in form_prefill.file_sources(application.schema_version.parsed):
+        found = prefilled_file(application, source)
+        if found is None:
+            continue
+        field_file, title = found
+        try:
+            with field_file.open("rb") as handle:
+                content = handle.read()
+        except OSError:
+            continue  # the original is missing from storage: the applicant uploads it
+        content_type = detect_content_type(content[:8192])
+        if content_type is None:
+            continue
+        name = f"{title}{EXTENSIONS[content_type][0]}"
+        attachment = ApplicationAttachment.objects.create(
+            application=application,
+            field_key=spec.key,
+            file=ContentFile(content, name=name),
+            original_name=name[:200],
+            content_type=content_type,
+            size=len(content),
+            uploaded_by=user,
+        )
+        documents.track(attachment.file)  # deleted again if the draft's creation fails later on
+        application.data[spec.key] = [attachment.as_raw()]
+        changed = True
+    if changed:
+        application.save(update_fields=["data", "updated_at"])
+
+
+def required_keys(application):
+    """Fields the application requires beyond its form's own 必填: the business licence (the field
+    prefilled from it) of an enterprise or institution."""
+    if application.applicant.kind not in LICENSED_APPLICANT_KINDS:
+        return ()
+    return form_prefill.keys_with_source(application.schema_version.parsed, "organisation.business_licence")
+
+
+def application_problems(application):
+    """Every missing or invalid value of the draft (the check page and submission list the same)."""
+    return application.schema_version.parsed.problems(application.data, required_keys(application))
+
+
+def check_kind_agreement(application):
+    """Refused at submission: a 申请类别 (the field prefilled from "application.kind") that does not
+    say the application's kind; a new application cannot declare itself a 换证 to skip the window."""
+    expected = KIND_FORM_TEXTS.get(application.kind, ())
+    for key in form_prefill.keys_with_source(application.schema_version.parsed, "application.kind"):
+        if application.data.get(key) not in expected:
+            raise ValidationError(
+                _("申请类别与申请方式不一致（应为“%(kind)s”），请删除本草稿后按正确的方式重新办理。")
+                % {"kind": expected[0] if expected else application.get_kind_display()},
+                code="kind_mismatch",
+            )
 
 
 @transaction.atomic
@@ -258,7 +365,8 @@ def save_values(application, values, current_page=None):
 
 def _store_values(locked, values, current_page=None):
     known = locked.schema_version.parsed.fields_by_key
-    locked.data.update({k: v for k, v in values.items() if k in known})
+    # A locked field (锁定: 申请类别 follows the kind) keeps its prefilled value whatever is posted.
+    locked.data.update({k: v for k, v in values.items() if k in known and not known[k].locked})
     update = ["data", "updated_at"]
     if current_page:
         locked.current_page = current_page
@@ -307,6 +415,8 @@ def attach_files(application, spec, uploaded_files, removed_ids, user, allowed=N
 def _attach(application, spec, uploaded_files, removed_ids, user, keep_ids=()):
     """attach_files on a row the caller has locked and checked; the caller saves its data."""
     field_type = spec.field_type
+    if spec.locked:  # 锁定: the prefilled file stays, nothing is uploaded or removed
+        return []
     max_files = field_type.max_files(spec.value)
     removed = {str(i) for i in removed_ids if _is_uuid(i)}
     current = [ref for ref in (application.data.get(spec.key) or []) if ref.get("id") not in removed]
@@ -362,9 +472,10 @@ def submit_application(application, user):
     locked = locked_application(application)  # a draft deleted meanwhile: 404
     if not user.has_perm(permissions.CHANGE, locked):
         raise PermissionDenied
-    problems = locked.schema_version.parsed.problems(locked.data)
+    problems = application_problems(locked)
     if problems and locked.state == ApplicationState.DRAFT:
         raise IncompleteApplication(problems)
+    check_kind_agreement(locked)
     licensing.check_submission(locked)
     application, _event = actions.submit(locked, user)
     return application

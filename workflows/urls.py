@@ -25,6 +25,7 @@ urlpatterns = [
     path("<uuid:uuid>/pages/<int:number>/autosave/", views.autosave, name="autosave"),
     path("<uuid:uuid>/pages/<int:number>/print/", views.print_page, name="print_page"),
     path("<uuid:uuid>/print/", views.print_application, name="print"),
+    path("<uuid:uuid>/items-table.pdf", views.items_table, name="items_table"),
     path("<uuid:uuid>/check/", views.CheckView.as_view(), name="check"),
     path("<uuid:uuid>/delete/", views.DeleteDraftView.as_view(), name="delete"),
     path("<uuid:uuid>/files/<uuid:file_uuid>/", views.download_attachment, name="attachment"),

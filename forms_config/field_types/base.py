@@ -1,9 +1,11 @@
 """The contract every application-form field type fulfils (see the package docstring)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtailstreamforms.fields import BaseField
 
 from ..blocks import ConditionBlock, KeyBlock
@@ -19,7 +21,26 @@ PREFILL_CHOICES = [
     ("organisation.contact_phone", _("联系电话")),
     ("user.real_name", _("填表人姓名")),
     ("user.mobile", _("填表人手机号")),
+    # Set by the application itself (workflows.services.create_draft), not by the account.
+    ("application.kind", _("申请类别（由申请类型决定：新申请、换证、增项、变更）")),
+    # Files, for the file types only: copied into the draft as its attachments when it starts.
+    ("organisation.business_licence", _("营业执照（注册时上传的）")),
+    ("license.document", _("现有许可证（换证、增项、变更时，许可证登记中的许可证）")),
 ]
+FILE_PREFILL_SOURCES = ("organisation.business_licence", "license.document")
+
+
+class FieldBlock(blocks.StructBlock):
+    """A field's settings in the form builder; refuses 锁定 without a prefill source (the applicant
+    could then never give the field a value)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("locked") and not value.get("prefill"):
+            raise StructBlockValidationError(
+                block_errors={"locked": ValidationError(_("锁定的字段须选择预填来源，否则申请人无法填写。"))}
+            )
+        return value
 
 
 class SchemaField(BaseField):
@@ -27,7 +48,7 @@ class SchemaField(BaseField):
     widget = None
     icon = "placeholder"
     label = None
-    # Offer the editor the "预填" choice for this type.
+    # Offer the editor the "预填" choice (and 锁定) for this type.
     prefillable = True
     # File types store a list of attachment references and take uploads (see accepts_uploads).
     accepts_uploads = False
@@ -36,6 +57,10 @@ class SchemaField(BaseField):
     def extra_blocks(self):
         """Type-specific settings, inserted after the common ones."""
         return []
+
+    def prefill_choices(self):
+        """The prefill sources this type can take: values for typed fields, files for uploads."""
+        return [choice for choice in PREFILL_CHOICES if choice[0] not in FILE_PREFILL_SOURCES]
 
     def get_form_block(self):
         children = [
@@ -47,10 +72,24 @@ class SchemaField(BaseField):
         ]
         if self.prefillable:
             children.append(
-                ("prefill", blocks.ChoiceBlock(choices=PREFILL_CHOICES, required=False, label=_("从账号信息预填")))
+                (
+                    "prefill",
+                    blocks.ChoiceBlock(choices=self.prefill_choices(), required=False, label=_("从账号信息预填")),
+                )
+            )
+            children.append(
+                (
+                    "locked",
+                    blocks.BooleanBlock(
+                        required=False,
+                        default=False,
+                        label=_("锁定（申请人不能修改）"),
+                        help_text=_("值只来自预填来源，申请人看得到、不能修改；提交的其他值一律不予保存"),
+                    ),
+                )
             )
         children.append(("show_when", ConditionBlock(required=False)))
-        return blocks.StructBlock(children, icon=self.icon, label=self.label)
+        return FieldBlock(children, icon=self.icon, label=self.label)
 
     # ----- the applicant's side: the Django form field -----
     @classmethod
@@ -96,5 +135,8 @@ class SchemaField(BaseField):
         return str(raw or "").strip() == expected
 
     def prefill_value(self, block_value, source_value):
-        """The raw value to start a draft with, from the account value `source_value`."""
+        """The raw value to start a draft with, from the account value `source_value` (a tuple:
+        alternative wordings of one value, the first one this field can take wins)."""
+        if isinstance(source_value, tuple):
+            return source_value[0] if source_value else ""
         return source_value

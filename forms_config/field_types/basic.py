@@ -81,6 +81,15 @@ class ChoiceMixin:
         )
         return options
 
+    def prefill_value(self, block_value, source_value):
+        # Alternative wordings (新申请 or 取证): the one among this field's choices.
+        if isinstance(source_value, tuple):
+            offered = {value for value, _label in _choices(block_value)}
+            chosen = next((value for value in source_value if value in offered), None)
+            if chosen is not None:
+                return chosen
+        return super().prefill_value(block_value, source_value)
+
 
 class DropdownField(ChoiceMixin, SchemaField):
     field_class = forms.ChoiceField

@@ -16,10 +16,13 @@ from core.content_checks import display_name
 
 from .. import uploads
 from ..widgets import AttachmentInput, MultipleAttachmentInput
-from .base import SchemaField
+from .base import FILE_PREFILL_SOURCES, PREFILL_CHOICES, SchemaField
 
 DEFAULT_MAX_FILES = 10
 MAX_MAX_FILES = 50
+# Documents the portal generates for an application (workflows/views/printing.py), offered next
+# to an upload field to print, sign and upload again.
+DOWNLOAD_CHOICES = [("items_table", _("许可项目表（按申请所选项目生成的 PDF）"))]
 
 
 def is_file_ref(item):
@@ -55,12 +58,25 @@ class FileField(SchemaField):
     field_class = AttachmentsFormField
     icon = "upload"
     label = _("附件（单个文件）")
-    prefillable = False
     accepts_uploads = True
     multiple = False
 
+    def prefill_choices(self):
+        # A file from the account or the register, copied when the draft starts
+        # (workflows.services.create_draft).
+        return [choice for choice in PREFILL_CHOICES if choice[0] in FILE_PREFILL_SOURCES]
+
     def extra_blocks(self):
         return [
+            (
+                "download",
+                blocks.ChoiceBlock(
+                    choices=DOWNLOAD_CHOICES,
+                    required=False,
+                    label=_("供下载的表格"),
+                    help_text=_("在上传框旁给出下载链接：申请人下载、打印、签字后扫描上传"),
+                ),
+            ),
             (
                 "allowed_types",
                 blocks.MultipleChoiceBlock(

@@ -1,7 +1,8 @@
 /* The application form page: display conditions, autosave, and a browser-side backup.
  *
  * - Fields with data-show-when-field are shown only while that field (on this page) has the
- *   value in data-show-when-value; the server applies the same rule (forms_config/schema.py).
+ *   value in data-show-when-value (or one of its values separated by "|"); the server applies the
+ *   same rule (forms_config/schema.py).
  * - Typed values are posted to the autosave URL a few seconds after the last change.
  * - If a save fails (session expired, network down) the values stay in localStorage until a
  *   save succeeds, and are put back when the page is opened again, so nothing typed is lost.
@@ -42,8 +43,10 @@
     form.querySelectorAll("[data-show-when-field]").forEach(function (el) {
       var name = el.dataset.showWhenField;
       if (!form.querySelector('[name="' + name + '"]')) return; // controller on another page: server decides
-      var expected = (el.dataset.showWhenValue || "").trim();
-      el.hidden = controlValue(name).indexOf(expected) === -1;
+      // Several values separated by "|": shown when the field has any of them.
+      var expected = (el.dataset.showWhenValue || "").split("|");
+      var values = controlValue(name);
+      el.hidden = !expected.some(function (value) { return values.indexOf(value.trim()) !== -1; });
     });
   }
 

@@ -21,7 +21,10 @@
       form.querySelectorAll("[data-show-when-field]").forEach(function (el) {
         var name = el.dataset.showWhenField;
         if (!form.querySelector('[name="' + name + '"]')) return;
-        el.hidden = values(name).indexOf((el.dataset.showWhenValue || "").trim()) === -1;
+        var found = values(name);
+        el.hidden = !(el.dataset.showWhenValue || "").split("|").some(function (value) {
+          return found.indexOf(value.trim()) !== -1;
+        });
       });
     }
     form.addEventListener("change", apply);

@@ -960,16 +960,15 @@ def test_whole_application_with_the_keyboard_only(browser, live_server, tmp_path
     _tab_type(page, '[name="f-production_address"]', "天津市和平区示范工业园9号")
     _tab_type(page, '[name="f-legal_representative"]', "欧阳明")
     _tab_type(page, '[name="f-postcode"]', "300000")
+    # The demo enterprise registered without a business licence: an enterprise must give one.
+    _upload_by_keyboard(page, '[name="f-business_licence"]', _pdf_file(tmp_path / "营业执照.pdf"))
     _press_on(page, "button[name=action][value=next]")
 
-    # Page 2: a radio group by arrow keys; the field it shows is reachable at once.
+    # Page 2: 申请类别 follows how the draft started (新申请, shown disabled); the signed 许可项目表.
     page.get_by_role("heading", name="申请类别").wait_for()
-    _tab_to(page, '[name="f-application_type"]')
-    for _ in range(6):
-        if page.evaluate("() => document.activeElement.checked && document.activeElement.value") == "换证":
-            break
-        page.keyboard.press("ArrowDown")
-    _tab_type(page, '[name="f-original_license_number"]', "TS2210001-2026")
+    assert page.locator('[name="f-application_type"]:checked').get_attribute("value") == "新申请"
+    assert page.locator('[name="f-application_type"]:not([disabled])').count() == 0
+    _upload_by_keyboard(page, '[name="f-items_table"]', _pdf_file(tmp_path / "许可项目表.pdf"))
     _press_on(page, "button[name=action][value=next]")
 
     # Page 3: the repeating table: type a row, add rows with Enter, delete one with Enter.
@@ -1038,7 +1037,7 @@ def test_whole_application_with_the_keyboard_only(browser, live_server, tmp_path
     assert application.state == "submitted"
     data = application.data
     assert data["region"].startswith("120101") or data["region"] == "120101", data["region"]
-    assert data["application_type"] == "换证" and data["original_license_number"] == "TS2210001-2026"
+    assert data["application_type"] == "新申请" and data["items_table"] and data["business_licence"]
     assert [row["name"] for row in data["technical_staff"]] == ["张工", "李工"]
     assert data["technical_staff"][0]["certificate_valid_until"] == "2028-06-30"
     assert len(data["site_proof"]) == 2 and data["quality_manual"]

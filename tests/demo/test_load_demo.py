@@ -260,9 +260,12 @@ def test_the_demo_enterprise_has_an_application_waiting_for_each_role(first_outp
     }
     assert approved.review_report.conclusion == "qualified"
     assert Action.SUBMIT_FEEDBACK in available_actions(approved, users["demo_enterprise"])
-    # The later ones add items to the licence the first one got.
-    assert accepted.data["application_type"] == submitted.data["application_type"] == "增项"
+    # The accepted one adds items to the licence the first one got (an 增项 started from it, the
+    # licence copied in); a licence has one open follow-up at a time, so the last one is new.
+    assert accepted.kind == "add_items" and accepted.previous_license == license
+    assert accepted.data["application_type"] == "增项" and accepted.data["current_license"]
     assert accepted.data["existing_license_number"] == license.number
+    assert submitted.data["application_type"] == "新申请"
 
 
 def test_no_second_set_once_the_enterprise_has_applied(demo_output):

@@ -123,6 +123,8 @@ EXPECTED = {
     "applications:autosave": Own(expect("405"), state=S.DRAFT, allowed=("applicant",)),
     "applications:print_page": Own(OWNER_ONLY, state=S.DRAFT),
     "applications:print": Own(OWNER_ONLY, state=S.REVIEWED),
+    # 许可项目表: the application's items to print and sign, its own organisation only.
+    "applications:items_table": Own(OWNER_ONLY, state=S.DRAFT),
     "applications:check": Own(OWNER_ONLY, state=S.DRAFT),
     "applications:delete": Own(OWNER_ONLY, state=S.DRAFT),
     "applications:attachment": Own(FILES, state=S.REVIEWED),

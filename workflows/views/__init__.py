@@ -17,7 +17,7 @@ from .feedback import FeedbackView
 from .files import download_attachment, download_document
 from .licences import AddItemsView, LicenceDetailView, LicenceListView, StartFollowUpView
 from .notifications import NOTIFICATIONS_PER_PAGE, NotificationListView, notifications_read_all, open_notification
-from .printing import print_application, print_page
+from .printing import items_table, print_application, print_page
 from .progress import ApplicationDetailView, ApplicationListView
 from .review_date import ReviewDateView
 from .withdraw import WithdrawView
@@ -48,5 +48,6 @@ __all__ = [
     "open_notification",
     "print_application",
     "print_page",
+    "items_table",
     "saved_token",
 ]

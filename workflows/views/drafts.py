@@ -243,7 +243,7 @@ class CheckView(ApplicantRequiredMixin, View):
         return self.render(request, application)
 
     def render(self, request, application, status=200, error=None):
-        problems = application.schema_version.parsed.problems(application.data)
+        problems = services.application_problems(application)
         rows = [
             {
                 "page": page,

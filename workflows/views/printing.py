@@ -1,5 +1,6 @@
 """The applicant's PDFs of the 申请书 (workflows.printing): the whole form or one page, draft or
-submitted.
+submitted; and the 许可项目表 of the application's chosen items, to print, sign and upload
+(TSG 07-2019 §3.2.1; its upload field offers the link, forms_config/field_types/files.py).
 
 Only applicant accounts print here, and guardian lets an applicant see its own organisation's
 applications only, so the reader is the owner of the data. Should anyone else ever get here, the
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from forms_config.pdf import pdf_bytes_response
+from forms_config.pdf import pdf_bytes_response, render_pdf
 
 from .. import permissions, printing
 from ..models import AccessKind, AccessLog
@@ -54,3 +55,25 @@ def print_application(request, uuid):
         return printing.print_application(application, masked=masked)
 
     return _pdf(request, uuid, build, _pdf_name)
+
+
+ITEMS_TABLE_TEMPLATE = "pdf/items_table.html"
+
+
+def _items_table_name(application):
+    return _("许可项目表-%(reference)s.pdf") % {"reference": application.reference or _("草稿")}
+
+
+@login_required
+def items_table(request, uuid):
+    """许可项目表: the application's items and levels with lines to sign, as a PDF."""
+
+    def build(application, masked):
+        context = {
+            **printing.application_context(application),
+            "kind": application.get_kind_display(),
+            "previous_license": application.previous_license,
+        }
+        return render_pdf(ITEMS_TABLE_TEMPLATE, context)
+
+    return _pdf(request, uuid, build, _items_table_name)
