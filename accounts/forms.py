@@ -20,6 +20,7 @@ from .models import (
     Region,
     SmsPurpose,
 )
+from .reference_data import has_bureau
 from .sms import SmsError, verify_code
 from .validators import (
     normalize_code,
@@ -54,28 +55,39 @@ class AccountFieldsMixin(PortalForm):
         label=_("用户名"),
         max_length=20,
         help_text=_("4-20个字符，支持字母、数字组合"),
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "placeholder": _("4-20个字符，支持字母、数字组合")}),
     )
     password1 = forms.CharField(
         label=_("密码"),
         strip=False,
         max_length=20,
         help_text=_("8-20个字符，必须由大写字母、小写字母、数字和特殊字符组成"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(
+            attrs={
+                "autocomplete": "new-password",
+                "placeholder": _("8-20个字符，必须由(大写字母+小写字母+数字+特殊字符)组成"),
+            }
+        ),
     )
     password2 = forms.CharField(
         label=_("确认密码"),
         strip=False,
         max_length=20,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "placeholder": _("请输入密码")}),
     )
     mobile = forms.CharField(
-        label=_("手机号"), max_length=11, widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"})
+        label=_("手机号"),
+        max_length=11,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "numeric", "placeholder": _("请输入手机号码")}
+        ),
     )
     sms_code = forms.CharField(
         label=_("短信验证码"),
         max_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "placeholder": _("短信验证码")}
+        ),
     )
 
     # Optional: notices of every step also go by e-mail when an address is given (workflows/notifications.py);
@@ -140,10 +152,12 @@ class AccountFieldsMixin(PortalForm):
 
 
 class RegionFieldsMixin(PortalForm):
-    """所在地: province → city → county, each list holding only the children of the one above.
+    """所在地: province → city → county, each list holding only the children of the one above, and
+    详细地址. `cleaned_data["region"]` is the county (or the city when it has none).
 
     Choices are narrowed from the submitted values so the form redisplays correctly without
-    JavaScript; static/js/region-cascade.js refills the lists as the user picks.
+    JavaScript; static/js/form_widgets.js refills the lists as the user picks. Only a province with
+    a provincial bureau is accepted: the region decides the 审批机关 (workflows/authority.py).
     """
 
     province = forms.ModelChoiceField(label=_("省"), queryset=Region.objects.filter(level=1), empty_label=_("选择省"))
@@ -151,28 +165,39 @@ class RegionFieldsMixin(PortalForm):
     county = forms.ModelChoiceField(
         label=_("区/县"), queryset=Region.objects.filter(level=3), empty_label=_("选择区"), required=False
     )
-    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("详细地址"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address", "placeholder": _("请输入详细地址")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._narrow_region_choices()
 
     def _narrow_region_choices(self):
         province = self.data.get(self.add_prefix("province")) if self.is_bound else None
         city = self.data.get(self.add_prefix("city")) if self.is_bound else None
         # The querysets stay complete for validation; only the displayed options are narrowed.
-        self.fields["city"].widget.choices = self._options(
-            Region.objects.filter(level=2, parent_id=province), _("选择市")
-        )
-        self.fields["county"].widget.choices = self._options(
-            Region.objects.filter(level=3, parent_id=city), _("选择区")
-        )
+        self.fields["city"].widget.choices = self._options(2, province, _("选择市"))
+        self.fields["county"].widget.choices = self._options(3, city, _("选择区"))
         # static/js/form_widgets.js cascades selects by their level, as in the application form.
         for level, name in enumerate(("province", "city", "county"), start=1):
             self.fields[name].widget.attrs.update({"data-region-level": level})
 
     @staticmethod
-    def _options(queryset, empty_label):
-        return [("", empty_label)] + [(r.code, r.name) for r in queryset.only("code", "name")]
+    def _options(level, parent, empty_label):
+        if not parent:  # nothing chosen above: an empty list, without asking the database
+            return [("", empty_label)]
+        regions = Region.objects.filter(level=level, parent_id=parent).only("code", "name")
+        return [("", empty_label)] + [(r.code, r.name) for r in regions]
 
     def clean_region(self, cleaned):
         province, city, county = cleaned.get("province"), cleaned.get("city"), cleaned.get("county")
+        if province and not has_bureau(province.code):
+            self.add_error("province", _("所选省份没有受理特种设备行政许可的审批机关，请重新选择所在地。"))
+            return None
         if province and city and city.parent_id != province.code:
             self.add_error("city", _("所选城市不属于所选省份。"))
             return None
@@ -183,6 +208,11 @@ class RegionFieldsMixin(PortalForm):
             self.add_error("county", _("请选择区/县。"))
             return None
         return county or city
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["region"] = self.clean_region(cleaned)
+        return cleaned
 
 
 class BusinessLicenceMixin(PortalForm):
@@ -244,6 +274,7 @@ class CreditCodeMixin(PortalForm):
         help_text=_(
             "请严格按照营业执照或组织机构代码(18位)或组织机构代码(9位)填写，字母大写，注意不包括字母 I、O、Z、S、V。"
         ),
+        widget=forms.TextInput(attrs={"placeholder": _("请输入9位或18位的社会信用代码/组织机构代码")}),
     )
 
     def clean_credit_code(self):
@@ -255,8 +286,15 @@ class CreditCodeMixin(PortalForm):
 
 
 class ContactFieldsMixin(PortalForm):
-    contact_name = forms.CharField(label=_("联系人"), max_length=50)
-    contact_id_number = forms.CharField(label=_("联系人身份证号码"), max_length=18, required=False)
+    contact_name = forms.CharField(
+        label=_("联系人"), max_length=50, widget=forms.TextInput(attrs={"placeholder": _("请输入联系人")})
+    )
+    contact_id_number = forms.CharField(
+        label=_("联系人身份证号码"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("请输入联系人身份证号码")}),
+    )
 
     def clean_contact_id_number(self):
         value = normalize_code(self.cleaned_data.get("contact_id_number", "")).upper()
@@ -269,7 +307,10 @@ class OrganisationRegistrationForm(
     AccountFieldsMixin, CreditCodeMixin, BusinessLicenceMixin, RegionFieldsMixin, ContactFieldsMixin
 ):
     name = forms.CharField(
-        label=_("企业名称"), max_length=200, help_text=_("请严格按照营业执照或组织机构代码上的企业名称填写全称。")
+        label=_("企业名称"),
+        max_length=200,
+        help_text=_("请严格按照营业执照或组织机构代码上的企业名称填写全称。"),
+        widget=forms.TextInput(attrs={"placeholder": _("请输入企业名称")}),
     )
     kind = None
     field_order = [
@@ -294,16 +335,11 @@ class OrganisationRegistrationForm(
         "email",
     ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._narrow_region_choices()
-
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
     def clean(self):
-        cleaned = super().clean()
-        cleaned["region"] = self.clean_region(cleaned)
+        cleaned = super().clean()  # RegionFieldsMixin sets cleaned["region"]
         if not self.errors:
             self.restore_business_licence()
         return cleaned
@@ -317,10 +353,12 @@ class EnterpriseRegistrationForm(OrganisationRegistrationForm):
         initial=EnterpriseCategory.LEGAL_PERSON,
         widget=forms.RadioSelect,
     )
+    # Not starred in the guide: preselected 公司, and an empty answer is kept empty.
     enterprise_type = forms.ChoiceField(
         label=_("企业类型"),
         choices=EnterpriseType.choices,
         initial=EnterpriseType.COMPANY,
+        required=False,
         help_text=_("企业类型选择情况就近选择即可。"),
     )
 
@@ -333,14 +371,35 @@ class InstitutionRegistrationForm(OrganisationRegistrationForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("机构名称")
         self.fields["name"].help_text = _("请按照法人证书或组织机构代码证上的名称填写全称。")
+        self.fields["name"].widget.attrs["placeholder"] = _("请输入机构名称")
         self.fields["business_licence"].label = _("法人证书或营业执照")
 
 
-class IndividualRegistrationForm(AccountFieldsMixin):
+class IndividualRegistrationForm(AccountFieldsMixin, RegionFieldsMixin):
+    """个人注册: the person, 所在地 and 详细地址 (kept on the individual's organisation like an
+    enterprise's, so the provincial bureau can be derived), then the account."""
+
     kind = OrganisationKind.INDIVIDUAL
-    real_name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号码"), max_length=18)
-    field_order = ["real_name", "id_number", "mobile", "sms_code", "email", "username", "password1", "password2"]
+    real_name = forms.CharField(
+        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"placeholder": _("请输入姓名")})
+    )
+    id_number = forms.CharField(
+        label=_("身份证号码"), max_length=18, widget=forms.TextInput(attrs={"placeholder": _("请输入身份证号码")})
+    )
+    field_order = [
+        "real_name",
+        "id_number",
+        "province",
+        "city",
+        "county",
+        "address",
+        "mobile",
+        "sms_code",
+        "email",
+        "username",
+        "password1",
+        "password2",
+    ]
 
     def clean_real_name(self):
         return " ".join(self.cleaned_data["real_name"].split())
@@ -351,6 +410,10 @@ class IndividualRegistrationForm(AccountFieldsMixin):
         if duplicates.id_number_taken(value):
             raise forms.ValidationError(duplicates.MESSAGES["id_number"], code=duplicates.CODE)
         return value
+
+
+class RegionCompletionForm(RegionFieldsMixin):
+    """完善所在地: an applicant account registered without one gives it before applying."""
 
 
 class LoginForm(AuthenticationForm):

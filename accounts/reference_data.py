@@ -12,6 +12,7 @@ region under another name): `authority_conflicts` lists them so the command can 
 writes anything.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from .models import Authority, Region, ReviewBody
+from .models import Authority, AuthorityLevel, Region, ReviewBody
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -30,6 +31,21 @@ def read(name):
 
 def authorities_data():
     return read("authorities.json")
+
+
+@functools.cache
+def bureau_provinces():
+    """The province codes of the bureau list (the 31 provincial 市场监督管理局 of the data)."""
+    return frozenset(entry["region"] for entry in authorities_data() if entry["level"] == AuthorityLevel.PROVINCIAL)
+
+
+def has_bureau(province_code):
+    """Whether the province has a provincial bureau: in the bureau list or, for one the
+    administrators added in 单位管理, in the database (a query only then)."""
+    return (
+        province_code in bureau_provinces()
+        or Authority.objects.filter(authority_level=AuthorityLevel.PROVINCIAL, region_id=province_code).exists()
+    )
 
 
 def review_bodies_data():

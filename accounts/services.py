@@ -17,6 +17,7 @@ User = get_user_model()
 
 APPROVE_LOG_ACTION = "accounts.organisation.approve"
 REJECT_LOG_ACTION = "accounts.organisation.reject"
+REGION_LOG_ACTION = "accounts.organisation.region"
 
 
 class DuplicateRegistration(Exception):
@@ -90,6 +91,8 @@ def _create_organisation(kind, data, stored):
             contact_name=data["real_name"],
             contact_mobile=data["mobile"],
             contact_id_number=data["id_number"],
+            region=data["region"],
+            address=data.get("address", ""),
         )
     code = data["credit_code"]
     organisation = Organisation(
@@ -113,6 +116,33 @@ def _create_organisation(kind, data, stored):
         stored.append(organisation.business_licence)
     organisation.save()
     return organisation
+
+
+def region_missing(user):
+    """An applicant account whose organisation has no 所在地 (registered before individuals were
+    asked for one): it gives it on 完善所在地 before it may start an application."""
+    organisation = user.organisation if user.is_authenticated and user.organisation_id else None
+    return organisation is not None and organisation.is_applicant and not organisation.region_id
+
+
+class RegionAlreadySet(ValidationError):
+    """The organisation's 所在地 was given meanwhile (another tab or another member)."""
+
+
+@transaction.atomic
+def complete_region(organisation, region, address, by):
+    """完善所在地: store the organisation's region and 详细地址 once, written to its history.
+
+    The row is locked and read again: a second tab or another member of the organisation gets
+    RegionAlreadySet and the first answer stays."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if locked.region_id:
+        raise RegionAlreadySet(gettext("所在地已填写，无需重复提交。"), code="region_set")
+    locked.region = region
+    locked.address = address
+    locked.save(update_fields=["region", "address"])
+    log(locked, REGION_LOG_ACTION, user=by, data={"region": region.code})
+    return locked
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
         for kind in views.REGISTRATION_FORMS
     ],
     path("login/", views.LoginView.as_view(), name="login"),
+    path("region/", views.CompleteRegionView.as_view(), name="complete_region"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("sms/send/", views.send_sms_code, name="send_sms_code"),

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +23,7 @@ from .forms import (
     InstitutionRegistrationForm,
     LoginForm,
     PasswordResetBySmsForm,
+    RegionCompletionForm,
     SmsRequestForm,
 )
 from .login_limits import LoginFailureLimitMixin
@@ -141,6 +144,55 @@ class LoginView(LoginFailureLimitMixin, auth_views.LoginView):
         if user.is_staff or user.is_superuser:
             return reverse("wagtailadmin_home")
         return reverse("my_services")
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        if services.region_missing(self.request.user):
+            # An account registered without 所在地 gives it first (it decides the 审批机关).
+            return f"{reverse('accounts:complete_region')}?{urlencode({'next': url})}"
+        return url
+
+
+class CompleteRegionView(LoginRequiredMixin, FormView):
+    """完善所在地: an applicant whose organisation has no region gives it before applying."""
+
+    template_name = "accounts/complete_region.html"
+    form_class = RegionCompletionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        organisation = request.user.organisation if request.user.organisation_id else None
+        if organisation is None or not organisation.is_applicant:
+            raise Http404
+        if organisation.region_id:
+            return redirect(self.next_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def next_url(self):
+        url = self.request.POST.get("next") or self.request.GET.get("next")
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return url
+        return reverse("my_services")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.next_url(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.complete_region(
+                self.request.user.organisation,
+                form.cleaned_data["region"],
+                form.cleaned_data["address"],
+                by=self.request.user,
+            )
+        except services.RegionAlreadySet as already:
+            messages.info(self.request, already.message)
+        else:
+            messages.success(self.request, _("所在地已保存，现在可以办理许可申请。"))
+        return redirect(self.next_url())
 
 
 class LogoutView(auth_views.LogoutView):

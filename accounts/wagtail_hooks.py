@@ -14,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from .models import Authority, Organisation, ReviewBody
 from .outbox_admin import OutboxViewSet  # registers its permission policy on import
+from .services import REGION_LOG_ACTION
 from .viewsets import (
     APPROVE_LOG_ACTION,
     REJECT_LOG_ACTION,
@@ -43,6 +44,7 @@ def register_outbox_viewset():
 def register_organisation_log_actions(actions):
     actions.register_action(APPROVE_LOG_ACTION, _("审核通过"), _("机构账号审核通过"))
     actions.register_action(REJECT_LOG_ACTION, _("不予通过"), _("机构账号不予通过"))
+    actions.register_action(REGION_LOG_ACTION, _("完善所在地"), _("申请人完善所在地"))
 
 
 @hooks.register("insert_global_admin_js")

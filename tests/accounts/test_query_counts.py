@@ -37,6 +37,14 @@ def test_my_services(client, django_assert_max_num_queries):
         assert client.get(reverse("my_services")).status_code == 200
 
 
+def test_complete_region(client, django_assert_max_num_queries):
+    from tests.support.factories import OrganisationFactory
+
+    client.force_login(UserFactory(organisation=OrganisationFactory(individual=True, region=None)))
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("accounts:complete_region")).status_code == 200
+
+
 def test_region_children(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         client.get(reverse("accounts:region_children", args=["330000"]))

@@ -124,6 +124,13 @@ def test_individual_registers_and_logs_in(page, live_server, regions):
     page.get_by_role("link", name="个人注册").click()
     page.locator("#id_real_name").fill("王小明")
     page.locator("#id_id_number").fill(make_id_number(321))
+    # 所在地 as on the enterprise page: the same cascade.
+    page.locator("#id_province").select_option(label="江苏省")
+    page.locator("#id_city option", has_text="南京市").wait_for(state="attached")
+    page.locator("#id_city").select_option(label="南京市")
+    page.locator("#id_county option", has_text="鼓楼区").wait_for(state="attached")
+    page.locator("#id_county").select_option(label="鼓楼区")
+    page.locator("#id_address").fill("鼓楼区测试路18号")
     page.locator("#id_mobile").fill("13612345678")
     page.get_by_role("button", name="获取验证码").click()
     page.get_by_text("验证码已发送").wait_for()
@@ -138,6 +145,7 @@ def test_individual_registers_and_logs_in(page, live_server, regions):
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_text("欢迎您，王小明").wait_for()
+    assert get_user_model().objects.get(username="geren2026").organisation.region.full_name == "江苏省南京市鼓楼区"
 
 
 def _pdf_file(path):

@@ -97,6 +97,16 @@ EXPECTED = {
     "accounts:register_enterprise": Own(expect("redirect /accounts/my/", anonymous="200"), post=False),
     "accounts:register_institution": Own(expect("redirect /accounts/my/", anonymous="200"), post=False),
     "accounts:login": Own(VISITORS_ONLY, post=False),
+    # 完善所在地: for an applicant account without a region; one that has it is sent on to 我的办事.
+    "accounts:complete_region": Own(
+        expect(
+            "404",
+            anonymous="login",
+            applicant="redirect /accounts/my/",
+            other_enterprise="redirect /accounts/my/",
+        ),
+        allowed=APPLICANTS,
+    ),
     "accounts:logout": Own(expect("405"), post=False),
     "accounts:password_reset": Own(PUBLIC, post=False),
     "accounts:send_sms_code": Own(expect("405"), post=False),

@@ -55,6 +55,10 @@ def individual_data(n=1, **overrides):
     data = {
         "real_name": "王小明",
         "id_number": make_id_number(500 + n),
+        "province": "320000",
+        "city": "320100",
+        "county": "320106",
+        "address": "鼓楼区测试路18号",
         "mobile": f"1360000{n:04d}",
         "sms_code": "",
         "username": f"geren{n:04d}",

@@ -6,9 +6,16 @@ user's organisation may not see; the draft pages additionally need the change pe
 draft state.
 """
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from accounts.services import region_missing
 
 from .. import permissions
 from ..models import Application, ApplicationItem
@@ -19,11 +26,21 @@ def is_applicant(user):
 
 
 class ApplicantRequiredMixin(LoginRequiredMixin):
-    """Only applicant accounts fill applications; staff work in the Wagtail admin."""
+    """Only applicant accounts fill applications; staff work in the Wagtail admin.
+
+    A view that starts an application sets `requires_region`: an account without 所在地 (it decides
+    the 审批机关) is sent to 完善所在地 first and comes back afterwards."""
+
+    requires_region = False
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_applicant(request.user):
             raise Http404
+        if self.requires_region and region_missing(request.user):
+            messages.info(request, _("请先完善所在地，再办理许可申请。"))
+            # Back to this page afterwards; a POST-only start (换证, 变更) back to 我的办事.
+            back = request.get_full_path() if request.method == "GET" else reverse("my_services")
+            return redirect(f"{reverse('accounts:complete_region')}?{urlencode({'next': back})}")
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -25,6 +25,7 @@ class ChooseItemsView(ApplicantRequiredMixin, View):
     (one per 审批机关 when national and provincial levels are ticked together)."""
 
     template_name = "workflows/choose_items.html"
+    requires_region = True
 
     def get(self, request, error=None, selected=(), selection=None):
         search = CatalogueSearchForm(request.GET or None)

@@ -114,6 +114,7 @@ class StartFollowUpView(ApplicantRequiredMixin, View):
     """换证 / 变更: POST only, from the licence page's button."""
 
     kind = None
+    requires_region = True
 
     def post(self, request, pk):
         licence = licence_or_404(request.user, pk)
@@ -129,6 +130,7 @@ class AddItemsView(ApplicantRequiredMixin, View):
     shown as held), then start the draft."""
 
     template_name = "workflows/licences/add_items.html"
+    requires_region = True
 
     def get(self, request, pk, error=None, selected=()):
         licence = licence_or_404(request.user, pk)
