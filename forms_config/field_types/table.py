@@ -60,6 +60,11 @@ class Column:
     def input_type(self):
         return INPUT_TYPES.get(self.type, "text")
 
+    @property
+    def css_class(self):
+        """col-id-number, col-uscc, …: static/css/portal.css keeps the 18-character columns wide."""
+        return "col-" + self.type.replace("_", "-")
+
     def normalise(self, cell):
         return COLUMN_NORMALISERS.get(self.type, normalise)(cell)
 

@@ -3,7 +3,6 @@ CJK font when the apps are ready (forms_config.apps, PDF_WARM_UP), and a process
 still starts (a management command on a machine that prints nothing)."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,13 +25,13 @@ print(json.dumps({
 def started(**variables):
     env = {
         "PATH": "/usr/bin:/bin",
-        "HOME": os.environ.get("HOME", "/tmp"),
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "PYTHONPATH": f"{ROOT}/site:{ROOT}",
         **variables,
     }
+    command = [sys.executable, "-c", PROBE]
     # S603: this interpreter with the test's own code.
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)  # noqa: S603
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)  # noqa: S603
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Region
 from accounts.models.regions import full_address
-from tests.support.builders import field, make_catalogue, make_form_schema, page, simple_pages
+from tests.support.builders import field, make_catalogue, make_form_schema, simple_pages
 from tests.support.licence_builders import approve
 from tests.support.pdf import text_of
 from tests.support.workflow_builders import application_in, make_parties
