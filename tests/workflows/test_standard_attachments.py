@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.blocks.struct_block import StructBlockValidationError
 
+from forms_config.field_types.basic import RadioField
 from forms_config.reference_data import APPLICATION_FORM, load_form
 from tests.support.builders import make_catalogue
 from tests.support.factories import UserFactory
@@ -167,3 +169,12 @@ def test_a_renewal_draft_carries_the_current_licence(standard_form):
     new = start(parties.applicant, parties.catalogue)
     assert "current_license" not in new.data
     assert "current_license" not in problem_keys(new)  # hidden for 新申请
+
+
+def test_a_locked_field_needs_a_prefill_source():
+    block = RadioField().get_form_block()
+    value = {"label": "申请类别", "key": "kind", "required": True, "choices": ["新申请"], "show_when": {}}
+    block.clean(block.to_python({**value, "prefill": "application.kind", "locked": True}))
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(block.to_python({**value, "prefill": "", "locked": True}))
+    assert "锁定的字段须选择预填来源" in str(refused.value.block_errors["locked"])
