@@ -20,6 +20,10 @@ REJECT_LOG_ACTION = "accounts.organisation.reject"
 REGION_LOG_ACTION = "accounts.organisation.region"
 
 
+# The codes sent to a number that is to become an account's: refused for a registered number.
+NEW_NUMBER_PURPOSES = (SmsPurpose.REGISTER, SmsPurpose.CHANGE_MOBILE)
+
+
 class DuplicateRegistration(Exception):
     """Two people registered the same username, mobile, ID number or credit code at the same moment.
 
@@ -32,15 +36,16 @@ class DuplicateRegistration(Exception):
 
 
 def request_sms_code(mobile, purpose):
-    """Send a code for registration or password reset; returns seconds until the next may be sent.
+    """Send a code for registration, password reset or a new mobile; returns seconds until the next may be sent.
 
-    A registration code is refused for a phone that already has an account. A reset code for a
+    A registration or new-mobile code is refused for a phone that already has an account. A reset code for a
     phone without an account is not sent, but it goes through the same interval and daily limits
     (deliver=False), so every answer, refusals and countdown included, is the same as for a
     registered phone and the endpoint does not reveal who is registered.
     """
     registered = User.objects.filter(mobile=mobile).exists()
-    if purpose == SmsPurpose.REGISTER and registered:
+    # A new number (registration, 更换手机号 on the account page) must not belong to an account yet.
+    if purpose in NEW_NUMBER_PURPOSES and registered:
         raise SmsError(gettext("该手机号已注册，请直接登录或找回密码。"), code="registered")
     return send_code(mobile, purpose, deliver=registered or purpose != SmsPurpose.RESET_PASSWORD)
 

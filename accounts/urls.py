@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("sms/send/", views.send_sms_code, name="send_sms_code"),
     path("regions/<str:code>/", views.region_children, name="region_children"),
+    # 账号信息 (我的办事 → 账号信息): accounts/account_views.py
+    path("profile/", account_views.AccountView.as_view(), name="account"),
+    path("profile/mobile/", account_views.MobileView.as_view(), name="account_mobile"),
+    path("profile/password/", account_views.PasswordView.as_view(), name="account_password"),
 ]

@@ -27,7 +27,7 @@ from .forms import (
     SmsRequestForm,
 )
 from .login_limits import LoginFailureLimitMixin
-from .models import OrganisationKind, Region, SmsPurpose
+from .models import OrganisationKind, Region
 from .sms import SmsError
 
 # The per-IP budget of answers saying a username, mobile or ID number is already registered.
@@ -217,7 +217,7 @@ def send_sms_code(request):
         return JsonResponse({"ok": False, "message": str(_("请输入正确的11位手机号码。"))}, status=400)
     # Per-IP limits come before the per-phone ones: rotating phone numbers must not get around them.
     ip = ratelimit.client_ip(request)
-    register = form.cleaned_data["purpose"] == SmsPurpose.REGISTER
+    register = form.cleaned_data["purpose"] in services.NEW_NUMBER_PURPOSES
     # A register code is refused for a registered phone, which tells that it is registered: once the
     # network's budget of such answers is used up, every register code is refused, or the refusals would tell.
     exceeded = register and ratelimit.peek(ENUMERATION, ip, ratelimit.enumeration_limits())

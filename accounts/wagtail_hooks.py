@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from . import account_settings
 from .models import Authority, Organisation, ReviewBody
 from .outbox_admin import OutboxViewSet  # registers its permission policy on import
 from .services import REGION_LOG_ACTION
@@ -45,6 +46,12 @@ def register_organisation_log_actions(actions):
     actions.register_action(APPROVE_LOG_ACTION, _("审核通过"), _("机构账号审核通过"))
     actions.register_action(REJECT_LOG_ACTION, _("不予通过"), _("机构账号不予通过"))
     actions.register_action(REGION_LOG_ACTION, _("完善所在地"), _("申请人完善所在地"))
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    # 账号信息: the applicant's own changes (the field names, never the values).
+    account_settings.register_log_actions(actions)
 
 
 @hooks.register("insert_global_admin_js")

@@ -114,6 +114,10 @@ EXPECTED = {
     "accounts:region_children": Own(PUBLIC, post=False),
     # Staff have no 我的办事: they are sent to the admin.
     "my_services": Own({**ANY_APPLICANT, **dict.fromkeys(STAFF, "admin_home")}),
+    # 账号信息: each applicant its own organisation's (no object in the URL); staff a 404.
+    "accounts:account": Own(ANY_APPLICANT),
+    "accounts:account_mobile": Own(ANY_APPLICANT),
+    "accounts:account_password": Own(ANY_APPLICANT),
     # the applicant portal
     "applications:list": Own(ANY_APPLICANT),
     "applications:new": Own(ANY_APPLICANT),
