@@ -1,4 +1,5 @@
-"""Forms of the applicant's actions after submission: review dates and withdrawal.
+"""Forms of the applicant's actions after submission (review dates, withdrawal) and the search of
+许可申请管理.
 
 They only read and check what was typed (dates in the future, one of the proposed ones); the
 rules of the process stay in workflows.actions, which checks the same things again under the
@@ -8,8 +9,11 @@ row lock.
 import datetime
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .models import ApplicationItem, ApplicationState
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_DATE = _("请输入有效的日期，例如 2026-05-08。")
@@ -72,3 +76,71 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("撤回原因（可不填）"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class ApplicationListFilterForm(forms.Form):
+    """许可申请管理's search: 申请编号, 许可项目, 状态 and 提交日期 from/to, all optional (a GET form).
+
+    An invalid value is reported at its field and left out of the search; the other criteria
+    still apply, so a mistyped date never hides the list."""
+
+    reference = forms.CharField(label=_("申请编号"), required=False, max_length=50)
+    item = forms.CharField(
+        label=_("许可项目"),
+        required=False,
+        max_length=100,
+        help_text=_("项目名称或级别中的文字，例如“压力容器”"),
+    )
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部状态")), *ApplicationState.choices],
+        error_messages={"invalid_choice": _("请从列表中选择状态。")},
+    )
+    submitted_from = forms.DateField(
+        label=_("提交日期自"), required=False, widget=DATE_INPUT, error_messages={"invalid": INVALID_DATE}
+    )
+    submitted_to = forms.DateField(
+        label=_("提交日期至"), required=False, widget=DATE_INPUT, error_messages={"invalid": INVALID_DATE}
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
+        if start and end and start > end:
+            self.add_error("submitted_to", forms.ValidationError(_("结束日期不能早于开始日期。"), code="date_order"))
+        return cleaned
+
+    @property
+    def active(self):
+        """Whether any criterion was given (valid or not)."""
+        return self.is_bound and any((self.data.get(name) or "").strip() for name in self.fields)
+
+    def criteria(self):
+        """The valid criteria given, by field name."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def filter(self, queryset):
+        """`queryset` (applications) narrowed by the valid criteria."""
+        criteria = self.criteria()
+        if reference := criteria.get("reference", "").strip():
+            queryset = queryset.filter(reference__icontains=reference)
+        if item := criteria.get("item", "").strip():
+            items = ApplicationItem.objects.filter(application=OuterRef("pk")).filter(
+                Q(item_name__icontains=item) | Q(level_code__icontains=item)
+            )
+            queryset = queryset.filter(Exists(items))
+        if state := criteria.get("state"):
+            queryset = queryset.filter(state=state)
+        if start := criteria.get("submitted_from"):
+            queryset = queryset.filter(submitted_at__date__gte=start)
+        if end := criteria.get("submitted_to"):
+            queryset = queryset.filter(submitted_at__date__lte=end)
+        return queryset

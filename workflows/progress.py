@@ -30,6 +30,9 @@ from .models import (
 S = ApplicationState
 
 
+LISTED_DOCUMENTS = (DocumentKind.LICENSE, DocumentKind.ACCEPTANCE_DECISION)
+
+
 def applicant_list_queryset(queryset):
     """The relations `next_action` and the list template read, fetched once for all rows."""
     return queryset.select_related(
@@ -37,10 +40,11 @@ def applicant_list_queryset(queryset):
     ).prefetch_related(
         Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")),
         Prefetch("review_proposals", queryset=ReviewAppointment.objects.order_by("created_at", "pk")),
+        # The licence and the 受理决定书 the rows link to, in one query for all rows.
         Prefetch(
             "documents",
-            queryset=Document.objects.filter(kind=DocumentKind.LICENSE).order_by("issued_at", "pk"),
-            to_attr="license_documents",
+            queryset=Document.objects.filter(kind__in=LISTED_DOCUMENTS).order_by("issued_at", "pk"),
+            to_attr="listed_documents",
         ),
     )
 
@@ -60,11 +64,17 @@ def review_body_proposal_open(application):
     return proposal is not None and proposal.side == ProposalSide.REVIEW_BODY
 
 
-def license_document(application):
-    documents = getattr(application, "license_documents", None)
-    if documents is None:
-        documents = list(application.documents.filter(kind=DocumentKind.LICENSE).order_by("issued_at", "pk"))
+def latest_document(application, kind):
+    """The newest document of `kind`, from the list's prefetch when there is one."""
+    documents = getattr(application, "listed_documents", None)
+    if documents is None or kind not in LISTED_DOCUMENTS:
+        documents = application.documents.filter(kind=kind).order_by("issued_at", "pk")
+    documents = [document for document in documents if document.kind == kind]
     return documents[-1] if documents else None
+
+
+def license_document(application):
+    return latest_document(application, DocumentKind.LICENSE)
 
 
 @dataclass(frozen=True)
@@ -102,8 +112,8 @@ def next_action(application):
 
 
 def list_row(application, today):
-    """One row of 许可申请管理: the next action, the overdue flag and, for an approved application
-    still owing its feedback, the licence offered beside it."""
+    """One row of 许可申请管理: the next action, the overdue flag, the 受理决定书 once issued and, for
+    an approved application still owing its feedback, the licence offered beside it."""
     action = next_action(application)
     show_license = application.state == S.APPROVED and action.key != "license"
     return {
@@ -111,6 +121,7 @@ def list_row(application, today):
         "next": action,
         "overdue": deadlines.is_overdue(application, today),
         "license": license_document(application) if show_license else None,
+        "acceptance_decision": latest_document(application, DocumentKind.ACCEPTANCE_DECISION),
     }
 
 

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.django_db
 CEILINGS = {
     "catalogue": 10,  # measured 8 (anonymous, page cache off)
     "licence item": 11,  # 9
-    "applicant list": 10,  # 8
+    "applicant list": 10,  # 9: 8 + the count of the pagination
     "form page": 10,  # 8
     "autosave": 12,  # 11: 8 + the row lock (SELECT … FOR UPDATE) and its savepoint, outside review finding 1
-    "check page": 10,  # 8
+    "check page": 10,  # 9: 8 + the attachments of the file fields, in one query
     "submit": 45,  # 41: the event, the grants, the notifications, the numbering
     "authority queue": 16,  # 14, Wagtail's admin permission lookups included
     "staff detail": 20,  # 19 (18 before the recorded 期限届满, one prefetch)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import check_page, services
 from ..authority import routing_for
 from ..forms import CatalogueSearchForm
 from ._common import ApplicantRequiredMixin, changeable_or_404, file_changes, is_applicant
@@ -233,7 +233,8 @@ def autosave(request, uuid, number):
 
 
 class CheckView(ApplicantRequiredMixin, View):
-    """核对: every missing or invalid value with a link to it, then 提交."""
+    """核对并提交: every visible page's values read-only with a 修改 link to the page, every missing
+    or invalid value with a link to it, then 提交."""
 
     template_name = "workflows/check.html"
 
@@ -255,7 +256,13 @@ class CheckView(ApplicantRequiredMixin, View):
             }
             for page, spec, errors in problems
         ]
-        context = {"application": application, "problems": rows, "error": error, "items": application.items.all()}
+        context = {
+            "application": application,
+            "pages": check_page.check_pages(application),
+            "problems": rows,
+            "error": error,
+            "items": application.items.all(),
+        }
         return render(request, self.template_name, context, status=status)
 
     def post(self, request, uuid):
