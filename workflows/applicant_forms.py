@@ -11,9 +11,12 @@ import datetime
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApplicationItem, ApplicationState
+from forms_config.uploads import DEFAULT_MAX_MB, accept_attribute, validate_upload
+
+from .models import ApplicationItem, ApplicationState, rectification
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_DATE = _("请输入有效的日期，例如 2026-05-08。")
@@ -57,6 +60,15 @@ class ProposeReviewDatesForm(forms.Form):
         label=_("提议日期三"), required=False, widget=DATE_INPUT, error_messages={"invalid": INVALID_DATE}
     )
     comment = forms.CharField(label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, changing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if changing:
+            # A change of the agreed date needs its reason (recorded in 办理记录).
+            comment = self.fields["comment"]
+            comment.label = _("变更原因")
+            comment.required = True
+            comment.error_messages["required"] = _("请填写变更鉴定评审时间的原因。")
 
     def clean(self):
         cleaned = super().clean()
@@ -144,3 +156,22 @@ class ApplicationListFilterForm(forms.Form):
         if end := criteria.get("submitted_to"):
             queryset = queryset.filter(submitted_at__date__lte=end)
         return queryset
+
+
+class RectificationReportForm(forms.Form):
+    """整改报告: one PDF, JPG or PNG file, judged by its content (forms_config.uploads)."""
+
+    report = forms.FileField(
+        label=_("整改报告"),
+        error_messages={"required": _("请选择要上传的整改报告（PDF、JPG 或 PNG 文件）。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].widget.attrs["accept"] = accept_attribute(rectification.REPORT_KINDS)
+        self.fields["report"].help_text = gettext("PDF、JPG 或 PNG 格式，不超过 %(mb)s MB。") % {"mb": DEFAULT_MAX_MB}
+
+    def clean_report(self):
+        uploaded = self.cleaned_data["report"]
+        content_type = validate_upload(uploaded, label=gettext("整改报告"), kinds=rectification.REPORT_KINDS)
+        return (uploaded, content_type)

@@ -9,6 +9,11 @@ owed the step (`manage.py sweep_deadlines`, run daily by the beat schedule).
 - Told in-app (and by whatever else workflows.notifications sends): the authority's staff for
   受理期限 and 审查发证期限, the review body's for 协商评审时间期限 and the one-year review limit. The
   applicant is not told here; what a lapse means in law is not decided here either.
+- 视为受理 (Administrative Licensing Law art. 32): a 受理期限 that ran out with no 补正告知书 and no
+  decision makes the application accepted from the day it was received. The sweep records it
+  (`actions.deem_accepted`: `Application.deemed_accepted_on`, an audit record without an actor,
+  both sides told), once, under the row lock; 受理 itself, naming the review body, stays the
+  authority's step.
 - Bulk: candidates are read in chunks of primary keys with the already-recorded ones left out in
   the same query; the rows are inserted per chunk with ON CONFLICT DO NOTHING.
 """
@@ -21,7 +26,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from .models import Application, Clock, DeadlineLapse
+from . import actions
+from .models import Application, ApplicationState, Clock, DeadlineLapse
 from .notifications import notify
 
 logger = logging.getLogger(__name__)
@@ -68,9 +74,37 @@ def sweep(today=None):
     while True:
         chunk = list(lapsed(today).filter(pk__gt=last_pk)[:CHUNK])
         if not chunk:
-            return recorded
+            break
         last_pk = chunk[-1].pk
         recorded += _record(chunk, run)
+    deem_acceptances(today)
+    return recorded
+
+
+def deemed_acceptances_due(today):
+    """Applications whose 受理期限 ran out before `today` with no 补正告知书, not yet deemed accepted
+    (the same rule as `acceptance_limit_passed` in workflows/models/applications.py)."""
+    return Application.objects.filter(
+        state=ApplicationState.SUBMITTED,
+        clock=Clock.ACCEPTANCE,
+        due_on__lt=today,
+        deemed_accepted_on__isnull=True,
+        correction_notice__isnull=True,
+    ).order_by("pk")
+
+
+def deem_acceptances(today=None):
+    """Record 视为受理 for each application due; returns how many this run recorded. Each in its own
+    transaction under the row lock (actions.deem_accepted checks again), so an officer acting at
+    the same moment, or a second run, is never overtaken."""
+    today = today or timezone.localdate()
+    deemed = 0
+    for pk in list(deemed_acceptances_due(today).values_list("pk", flat=True)):
+        if actions.deem_accepted(Application(pk=pk), today):
+            deemed += 1
+    if deemed:
+        logger.info("deadline sweep: %s applications deemed accepted", deemed)
+    return deemed
 
 
 def _record(applications, run):

@@ -4,6 +4,8 @@ The limits are content: each licence item page carries its own (受理时限, �
 审查发证时限, defaults 5/10/20 working days); an application runs on the strictest limit among
 its items. `start_clock` is called by workflows.actions on every transition and stores the due
 date on the application, so lists filter and flag overdue rows with a plain date comparison.
+An application deemed accepted (视为受理, `Application.deemed_accepted_on`) runs its clock after
+acceptance from the day it was received.
 """
 
 import datetime
@@ -42,6 +44,10 @@ def start_clock(application, today=None):
     """Set the clock for the application's (new) state; the caller saves."""
     today = today or timezone.localdate()
     clock = CLOCK_FOR_STATE.get(application.state)
+    if clock == Clock.SCHEDULING and application.deemed_accepted_on is not None:
+        # 视为受理 (Administrative Licensing Law art. 32): accepted from the day it was received, so
+        # the clock after acceptance runs from that day, not from the day 受理 was finally taken.
+        today = application.deemed_accepted_on
     application.clock = clock or ""
     application.clock_started_on = today if clock else None
     if clock is None:

@@ -73,8 +73,10 @@ def template_for(kind):
     return f"pdf/documents/{kind}.html"
 
 
-def issue(application, kind, user, event=None, number="", **context):
-    issued_on = timezone.localdate()
+def issue(application, kind, user, event=None, number="", issued_on=None, **context):
+    """Render, store and return the document; `issued_on` is the date it bears (today unless the
+    law dates it otherwise: the 受理决定书 of an application deemed accepted bears the receipt day)."""
+    issued_on = issued_on or timezone.localdate()
     context = {
         "application": application,
         "items": list(application.items.all()),

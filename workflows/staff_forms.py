@@ -19,8 +19,9 @@ from accounts.models import ReviewBody
 from core.masking import mask_mobile
 from forms_config.uploads import DEFAULT_MAX_MB, validate_upload
 
-from . import printing
+from . import actions, printing
 from .models import CorrectionTarget, ReviewConclusion
+from .models import rectification as rectification_rules
 
 MAX_REVIEW_MATERIALS = 10
 REPORT_KINDS = ("pdf",)
@@ -227,6 +228,27 @@ class ApproveForm(forms.Form):
     comment = FreeText(label=_("审查意见"), required=False, widget=textarea(3))
     confirmed = confirmation(_("我已确认：将签发准予许可决定书和许可证，不能撤回。"))
 
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 准予许可 against a report concluding 不符合条件: an explicit confirmation and a reason,
+        # recorded with the decision (workflows.actions.approve checks the same again).
+        self.against_report = application is not None and actions.approval_needs_override(application)
+        if self.against_report:
+            self.fields["against_report_confirmed"] = forms.BooleanField(
+                label=_("我已确认评审结论为不符合条件，仍准予许可"),
+                required=True,
+                error_messages={
+                    "required": _("评审结论为“不符合条件”，准予许可须勾选“我已确认评审结论为不符合条件，仍准予许可”。")
+                },
+            )
+            self.fields["against_report_reason"] = FreeText(
+                label=_("仍准予许可的理由"),
+                widget=textarea(4),
+                error_messages={"required": _("评审结论为“不符合条件”，请填写仍准予许可的理由。")},
+                help_text=_("理由将记入办理记录。"),
+            )
+            self.order_fields(["against_report_confirmed", "against_report_reason", "comment", "confirmed"])
+
 
 class DenyForm(forms.Form):
     reasons = FreeText(
@@ -256,9 +278,15 @@ class ProposeReviewDatesForm(forms.Form):
 
     DATE_FIELDS = ("date_1", "date_2", "date_3")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, changing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.dates = []
+        if changing:
+            # A change of the agreed date needs its reason (recorded in 办理记录).
+            comment = self.fields["comment"]
+            comment.label = _("变更原因")
+            comment.required = True
+            comment.error_messages["required"] = _("请填写变更鉴定评审时间的原因。")
 
     def clean(self):
         cleaned = super().clean()
@@ -370,3 +398,52 @@ class ReviewReportForm(forms.Form):
         if start and end and end < start:
             self.add_error("reviewed_to", _("评审结束日期不能早于开始日期。"))
         return cleaned
+
+
+# --- 整改 -------------------------------------------------------------------------------------------
+
+MAX_RECTIFICATION_ITEMS = 50
+
+
+class RectificationRequestForm(forms.Form):
+    """需要整改: the items (one per line) and the deadline, at most 6 months from today."""
+
+    items = FreeText(
+        label=_("整改事项"),
+        widget=textarea(6),
+        error_messages={"required": _("请至少填写一项整改内容。")},
+        help_text=_("每行填写一项需要整改的内容。"),
+    )
+    deadline = date_field(_("整改期限"), required=True, required_message=_("请填写整改期限。"))
+    comment = FreeText(label=_("说明"), required=False, widget=textarea(3))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request: the latest day moves with today and the text follows the language.
+        self.fields["deadline"].help_text = gettext("自今天起最长 6 个月，最晚为 %(latest)s。") % {
+            "latest": f"{rectification_rules.latest_deadline():%Y-%m-%d}"
+        }
+
+    def clean_items(self):
+        lines = [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+        if not lines:
+            raise ValidationError(_("请至少填写一项整改内容。"), code="no_items")
+        if len(lines) > MAX_RECTIFICATION_ITEMS:
+            raise ValidationError(
+                _("整改事项最多 %(n)s 项，本次填写了 %(count)s 项。"),
+                code="too_many",
+                params={"n": MAX_RECTIFICATION_ITEMS, "count": len(lines)},
+            )
+        return lines
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        problem = rectification_rules.deadline_problem(deadline)
+        if problem:
+            raise ValidationError(problem, code="deadline")
+        return deadline
+
+
+class RectificationConfirmForm(forms.Form):
+    comment = FreeText(label=_("确认意见"), required=False, widget=textarea(3))
+    confirmed = confirmation(_("我已审核整改报告，确认整改完成；确认后可提交评审报告，不能撤回。"))

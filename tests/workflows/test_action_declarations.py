@@ -18,15 +18,19 @@ from django.urls import resolve, reverse
 
 from workflows import action_registry, actions, progress, urls
 from workflows.models import Action, Application, ApplicationState
+from workflows.models.events import AUDIT_ONLY
 from workflows.staff_admin import ACTION_VIEWS, SERIOUS_ACTIONS, STAFF_ACTIONS, ActionView
 from workflows.views import ApplicantActionView
 
 A = Action
 S = ApplicationState
 
-# Values of `Action` that are not transitions (events recorded for the audit trail only). None
-# today: every value is an action of the state machine. One added here needs its reason beside it.
-AUDIT_ONLY = frozenset()
+
+# Values of `Action` that are not transitions (events recorded for the audit trail only), each with
+# its reason beside it in workflows/models/events.py: 视为受理 is the law's doing, not anyone's action.
+def test_audit_only_records():
+    assert AUDIT_ONLY == {Action.DEEMED_ACCEPTANCE}
+
 
 STATE_CHANGING = [action for action in Action if action not in AUDIT_ONLY]
 
@@ -118,6 +122,8 @@ def test_staff_buttons_keep_their_order():
         A.REFUSE_ACCEPTANCE,
         A.PROPOSE_REVIEW_DATES,
         A.AGREE_REVIEW_DATE,
+        A.REQUEST_RECTIFICATION,
+        A.CONFIRM_RECTIFICATION,
         A.SUBMIT_REVIEW_REPORT,
         A.APPROVE,
         A.DENY,
@@ -133,7 +139,11 @@ EXPECTED_LINKS = [
     (S.CORRECTION_REQUESTED, set(), ["补齐补正", "撤回申请"]),
     (S.ACCEPTED, set(), ["协商鉴定评审时间"]),
     (S.ACCEPTED, {A.AGREE_REVIEW_DATE}, ["协商鉴定评审时间"]),
-    (S.REVIEW_SCHEDULED, set(), []),
+    # Before the agreed date arrives either side may propose to change it; the other confirms.
+    (S.REVIEW_SCHEDULED, {A.SUBMIT_RECTIFICATION_REPORT}, ["协商鉴定评审时间"]),
+    (S.REVIEW_SCHEDULED, {A.SUBMIT_RECTIFICATION_REPORT, A.AGREE_REVIEW_DATE}, ["协商鉴定评审时间"]),
+    # While the review body's 整改 request awaits the applicant's report.
+    (S.REVIEW_SCHEDULED, {A.AGREE_REVIEW_DATE}, ["上传整改报告", "协商鉴定评审时间"]),
     (S.REVIEWED, set(), ["填写评审反馈表"]),
     (S.APPROVED, set(), ["填写评审反馈表"]),
     (S.DENIED, set(), ["填写评审反馈表"]),

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from forms_config.models import FormSchemaVersion
 from tests.support.builders import field, make_catalogue, make_form_schema, page
 from tests.support.workflow_builders import application_in, correction_items, future, make_parties, report_file
-from workflows import actions, services
+from workflows import actions, deadline_sweep, services
 from workflows.actions import ActionRefused
 from workflows.models import (
     Action,
@@ -35,14 +35,18 @@ from workflows.models import (
     Document,
     License,
     Notification,
+    RectificationRequest,
     ReviewAppointment,
     ReviewConclusion,
     ReviewFeedback,
     ReviewReport,
 )
+from workflows.models.events import AUDIT_ONLY
 
 S = ApplicationState
 A = Action
+# The actions of the state machine: 视为受理 (AUDIT_ONLY) is recorded by the daily sweep, nobody takes it.
+ACTIONS = [action for action in Action if action not in AUDIT_ONLY]
 
 ROLES = [
     "applicant",
@@ -61,11 +65,17 @@ VARIANTS = {
     "submitted": S.SUBMITTED,
     "correction_requested": S.CORRECTION_REQUESTED,
     "resubmitted_after_correction": S.SUBMITTED,
+    "deemed_accepted": S.SUBMITTED,  # the 受理 limit ran out with no 补正告知 (视为受理)
     "accepted": S.ACCEPTED,  # no proposal open
     "accepted_review_body_proposed": S.ACCEPTED,
     "accepted_applicant_proposed": S.ACCEPTED,
     "not_accepted": S.NOT_ACCEPTED,
     "review_scheduled": S.REVIEW_SCHEDULED,
+    "review_scheduled_change_proposed": S.REVIEW_SCHEDULED,  # the review body proposes another date
+    "review_scheduled_date_arrived": S.REVIEW_SCHEDULED,  # the agreed day has come
+    "rectification_requested": S.REVIEW_SCHEDULED,  # 需要整改: awaiting the applicant's report
+    "rectification_reported": S.REVIEW_SCHEDULED,  # the 整改报告 is in, not yet confirmed
+    "rectification_confirmed": S.REVIEW_SCHEDULED,  # 整改确认 done
     "reviewed": S.REVIEWED,
     "reviewed_feedback_given": S.REVIEWED,
     "approved": S.APPROVED,
@@ -91,6 +101,8 @@ EXPECTED = {
         A.ACCEPT: {"authority"},
         A.REFUSE_ACCEPTANCE: {"authority"},
     },
+    # 视为受理 (Administrative Licensing Law art. 32): no more 补正 or 不予受理; 受理 names the review body.
+    "deemed_accepted": {A.WITHDRAW: {"applicant"}, A.ACCEPT: {"authority"}},
     # Either the applicant or the entrusted review body proposes dates; nothing to agree to yet.
     "accepted": {A.PROPOSE_REVIEW_DATES: {"applicant", "review_body"}},
     # The party that did NOT make the open proposal confirms it; either may counter-propose.
@@ -103,7 +115,38 @@ EXPECTED = {
         A.AGREE_REVIEW_DATE: {"review_body"},
     },
     "not_accepted": {},
-    "review_scheduled": {A.SUBMIT_REVIEW_REPORT: {"review_body"}},
+    # Before the agreed day either side may propose to change it (with a reason); the other confirms.
+    "review_scheduled": {
+        A.SUBMIT_REVIEW_REPORT: {"review_body"},
+        A.PROPOSE_REVIEW_DATES: {"applicant", "review_body"},
+        A.REQUEST_RECTIFICATION: {"review_body"},
+    },
+    "review_scheduled_change_proposed": {
+        A.SUBMIT_REVIEW_REPORT: {"review_body"},
+        A.REQUEST_RECTIFICATION: {"review_body"},
+        A.PROPOSE_REVIEW_DATES: {"applicant", "review_body"},
+        A.AGREE_REVIEW_DATE: {"applicant"},
+    },
+    # From the agreed day on the date can no longer be changed.
+    "review_scheduled_date_arrived": {
+        A.SUBMIT_REVIEW_REPORT: {"review_body"},
+        A.REQUEST_RECTIFICATION: {"review_body"},
+    },
+    # 整改 (§3.4.2): one request at a time; the applicant reports, the review body confirms, and only
+    # then may the review report follow (or another request).
+    "rectification_requested": {
+        A.PROPOSE_REVIEW_DATES: {"applicant", "review_body"},
+        A.SUBMIT_RECTIFICATION_REPORT: {"applicant"},
+    },
+    "rectification_reported": {
+        A.PROPOSE_REVIEW_DATES: {"applicant", "review_body"},
+        A.CONFIRM_RECTIFICATION: {"review_body"},
+    },
+    "rectification_confirmed": {
+        A.PROPOSE_REVIEW_DATES: {"applicant", "review_body"},
+        A.REQUEST_RECTIFICATION: {"review_body"},
+        A.SUBMIT_REVIEW_REPORT: {"review_body"},
+    },
     "reviewed": {A.APPROVE: {"authority"}, A.DENY: {"authority"}, A.SUBMIT_FEEDBACK: {"applicant"}},
     "reviewed_feedback_given": {A.APPROVE: {"authority"}, A.DENY: {"authority"}},
     "approved": {A.SUBMIT_FEEDBACK: {"applicant"}},
@@ -122,6 +165,9 @@ TARGET = {
     A.REFUSE_ACCEPTANCE: S.NOT_ACCEPTED,
     A.PROPOSE_REVIEW_DATES: None,
     A.AGREE_REVIEW_DATE: S.REVIEW_SCHEDULED,
+    A.REQUEST_RECTIFICATION: None,
+    A.SUBMIT_RECTIFICATION_REPORT: None,
+    A.CONFIRM_RECTIFICATION: None,
     A.SUBMIT_REVIEW_REPORT: S.REVIEWED,
     A.SUBMIT_FEEDBACK: None,
     A.APPROVE: S.APPROVED,
@@ -135,9 +181,16 @@ APPLICANT_ACTIONS = {
     A.SUBMIT_FEEDBACK,
     A.PROPOSE_REVIEW_DATES,
     A.AGREE_REVIEW_DATE,
+    A.SUBMIT_RECTIFICATION_REPORT,
 }
 AUTHORITY_ACTIONS = {A.REQUEST_CORRECTION, A.ACCEPT, A.REFUSE_ACCEPTANCE, A.APPROVE, A.DENY}
-REVIEW_BODY_ACTIONS = {A.PROPOSE_REVIEW_DATES, A.AGREE_REVIEW_DATE, A.SUBMIT_REVIEW_REPORT}
+REVIEW_BODY_ACTIONS = {
+    A.PROPOSE_REVIEW_DATES,
+    A.AGREE_REVIEW_DATE,
+    A.REQUEST_RECTIFICATION,
+    A.CONFIRM_RECTIFICATION,
+    A.SUBMIT_REVIEW_REPORT,
+}
 
 
 def plays_a_part(variant, role, action):
@@ -177,6 +230,23 @@ def build(variant, parties, feedback):
     elif variant == "accepted_applicant_proposed":
         application = application_in(S.ACCEPTED, p)
         actions.propose_review_dates(application, p.applicant, [future(25)], "申请单位提议")
+    elif variant == "deemed_accepted":
+        application = application_in(S.SUBMITTED, p)
+        Application.objects.filter(pk=application.pk).update(due_on=future(-1))
+        deadline_sweep.deem_acceptances()
+    elif variant == "review_scheduled_change_proposed":
+        application = application_in(S.REVIEW_SCHEDULED, p)
+        actions.propose_review_dates(application, p.review_body, [future(24)], "评审组人员调整")
+    elif variant == "review_scheduled_date_arrived":
+        application = application_in(S.REVIEW_SCHEDULED, p)
+        Application.objects.filter(pk=application.pk).update(review_date=future(0))
+    elif variant.startswith("rectification_"):
+        application = application_in(S.REVIEW_SCHEDULED, p)
+        actions.request_rectification(application, p.review_body, ["压力试验记录不完整"], future(60))
+        if variant != "rectification_requested":
+            actions.submit_rectification_report(application, p.applicant, report_file("整改报告.pdf"))
+        if variant == "rectification_confirmed":
+            actions.confirm_rectification(application, p.review_body, "整改完成")
     elif variant == "reviewed_feedback_given":
         application = application_in(S.REVIEWED, p)
         actions.submit_feedback(application, p.applicant, feedback, {"yi_jian": "满意"})
@@ -231,6 +301,13 @@ CALLS = {
     A.REFUSE_ACCEPTANCE: lambda app, user, w: actions.refuse_acceptance(app, user, "不属于本机关职权范围"),
     A.PROPOSE_REVIEW_DATES: lambda app, user, w: actions.propose_review_dates(app, user, [future(30)], "提议"),
     A.AGREE_REVIEW_DATE: _agree,
+    A.REQUEST_RECTIFICATION: lambda app, user, w: actions.request_rectification(
+        app, user, ["焊接工艺评定不全"], future(90), "请整改"
+    ),
+    A.SUBMIT_RECTIFICATION_REPORT: lambda app, user, w: actions.submit_rectification_report(
+        app, user, report_file("整改报告.pdf")
+    ),
+    A.CONFIRM_RECTIFICATION: lambda app, user, w: actions.confirm_rectification(app, user, "整改完成"),
     A.SUBMIT_REVIEW_REPORT: lambda app, user, w: actions.submit_review_report(
         app,
         user,
@@ -257,6 +334,7 @@ COUNTED = {
     "proposals": ReviewAppointment,
     "reports": ReviewReport,
     "feedback": ReviewFeedback,
+    "rectifications": RectificationRequest,
 }
 
 
@@ -280,13 +358,13 @@ def allowed(variant, role):
 
 def test_the_tables_cover_every_state_and_action():
     assert set(VARIANTS.values()) == set(ApplicationState)
-    assert set(CALLS) == set(Action) == set(TARGET)
+    assert set(CALLS) == set(ACTIONS) == set(TARGET)
     assert set(EXPECTED) == set(VARIANTS)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(Action), ids=[a.value for a in Action])
+@pytest.mark.parametrize("action", ACTIONS, ids=[a.value for a in ACTIONS])
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_action_succeeds_exactly_where_allowed(world, variant, action, role, django_capture_on_commit_callbacks):
     application = world.application(variant)

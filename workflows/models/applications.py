@@ -11,11 +11,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.core import ObjectPermissionChecker
 
 from .events import Action
+from .rectification import open_rectification
 
 
 class ApplicationState(models.TextChoices):
@@ -92,8 +94,39 @@ def _no_correction_yet(application):
     return not hasattr(application, "correction_notice")
 
 
+def acceptance_limit_passed(application, today=None):
+    """The 受理 limit ran out with no 补正告知书 and no decision: by the Administrative Licensing Law
+    (art. 32) the application is accepted from the day it was received (视为受理), whether or not
+    the daily sweep has recorded it yet (`deemed_accepted_on`)."""
+    if application.deemed_accepted_on is not None:
+        return True
+    return (
+        application.state == ApplicationState.SUBMITTED
+        and application.clock == Clock.ACCEPTANCE
+        and application.due_on is not None
+        and (today or timezone.localdate()) > application.due_on
+        and _no_correction_yet(application)
+    )
+
+
+def _not_deemed_accepted(application):
+    # After 视为受理 the authority can no longer ask for a correction or refuse to accept: its
+    # remaining step is 受理, naming the review body (docs/domain.md, "The process").
+    return not acceptance_limit_passed(application)
+
+
 def _has_open_proposal(application):
     return application.open_proposal() is not None
+
+
+def review_date_arrived(application, today=None):
+    """The agreed review date has come: from that day on it can no longer be changed."""
+    return application.review_date is not None and (today or timezone.localdate()) >= application.review_date
+
+
+def _review_date_changeable(application):
+    # Before agreement there is nothing to change; after it, only before the agreed day.
+    return application.state != ApplicationState.REVIEW_SCHEDULED or not review_date_arrived(application)
 
 
 def _may_agree_review_date(application, user):
@@ -108,6 +141,21 @@ def _may_agree_review_date(application, user):
 
 def _may_propose_review_dates(application, user):
     return is_applicant(application, user) or is_review_body(application, user)
+
+
+def _no_open_rectification(application):
+    # 整改: one request at a time; the review report waits until it is confirmed.
+    return open_rectification(application) is None
+
+
+def _rectification_awaiting_report(application):
+    rectification = open_rectification(application)
+    return rectification is not None and not rectification.is_reported
+
+
+def _rectification_reported(application):
+    rectification = open_rectification(application)
+    return rectification is not None and rectification.is_reported
 
 
 def _has_report(application):
@@ -174,6 +222,10 @@ class Application(models.Model):
         verbose_name=_("鉴定评审机构"),
     )
     review_date = models.DateField(_("鉴定评审日期"), null=True, blank=True)
+    # 视为受理 (Administrative Licensing Law art. 32): the 受理 limit ran out with no 补正告知; the
+    # day it was received (the submission day), set by the daily sweep. The state stays 已提交 until
+    # the authority takes 受理 to name the review body; the 受理决定书 is then dated this day.
+    deemed_accepted_on = models.DateField(_("视为受理日期"), null=True, blank=True, editable=False)
     # The statutory time limit now running, set by workflows.actions on every transition, so
     # queues can filter and sort by it without computing working days per row.
     clock = models.CharField(_("当前期限"), max_length=20, choices=Clock.choices, blank=True)
@@ -262,7 +314,7 @@ class Application(models.Model):
         source=ApplicationState.SUBMITTED,
         target=ApplicationState.CORRECTION_REQUESTED,
         permission=is_authority,
-        conditions=[_no_correction_yet],
+        conditions=[_no_correction_yet, _not_deemed_accepted],
         custom={"action": Action.REQUEST_CORRECTION, "parties": (is_authority,)},
     )
     def request_correction(self):
@@ -293,6 +345,7 @@ class Application(models.Model):
         source=ApplicationState.SUBMITTED,
         target=ApplicationState.NOT_ACCEPTED,
         permission=is_authority,
+        conditions=[_not_deemed_accepted],
         custom={"action": Action.REFUSE_ACCEPTANCE, "parties": (is_authority,), "serious": True},
     )
     def refuse_acceptance(self):
@@ -300,9 +353,10 @@ class Application(models.Model):
 
     @transition(
         field=state,
-        source=ApplicationState.ACCEPTED,
+        source=[ApplicationState.ACCEPTED, ApplicationState.REVIEW_SCHEDULED],
         target=None,
         permission=_may_propose_review_dates,
+        conditions=[_review_date_changeable],
         custom={
             "action": Action.PROPOSE_REVIEW_DATES,
             "parties": (is_applicant, is_review_body),
@@ -312,14 +366,15 @@ class Application(models.Model):
         },
     )
     def propose_review_dates(self):
-        """协商鉴定评审时间: a proposal by either party; the state does not change."""
+        """协商鉴定评审时间: a proposal by either party; the state does not change. After agreement,
+        a proposal to change the date, with its reason, until the agreed day arrives."""
 
     @transition(
         field=state,
-        source=ApplicationState.ACCEPTED,
+        source=[ApplicationState.ACCEPTED, ApplicationState.REVIEW_SCHEDULED],
         target=ApplicationState.REVIEW_SCHEDULED,
         permission=_may_agree_review_date,
-        conditions=[_has_open_proposal],
+        conditions=[_has_open_proposal, _review_date_changeable],
         custom={
             "action": Action.AGREE_REVIEW_DATE,
             "parties": (is_applicant, is_review_body),
@@ -329,13 +384,52 @@ class Application(models.Model):
         },
     )
     def agree_review_date(self):
-        """The other party confirms a proposed date."""
+        """The other party confirms a proposed date (or a proposed change of the agreed one)."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.REVIEW_SCHEDULED,
+        target=None,
+        permission=is_review_body,
+        conditions=[_no_open_rectification],
+        custom={"action": Action.REQUEST_RECTIFICATION, "parties": (is_review_body,)},
+    )
+    def request_rectification(self):
+        """需要整改 (TSG 07-2019 §3.4.2): the items and a deadline within 6 months; the state does not change."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.REVIEW_SCHEDULED,
+        target=None,
+        permission=is_applicant,
+        conditions=[_rectification_awaiting_report],
+        custom={
+            "action": Action.SUBMIT_RECTIFICATION_REPORT,
+            "parties": (is_applicant,),
+            "page": "rectification",
+            "link": _("上传整改报告"),
+        },
+    )
+    def submit_rectification_report(self):
+        """整改报告: once per request, also after its deadline (the review body judges it)."""
+
+    @transition(
+        field=state,
+        source=ApplicationState.REVIEW_SCHEDULED,
+        target=None,
+        permission=is_review_body,
+        conditions=[_rectification_reported],
+        custom={"action": Action.CONFIRM_RECTIFICATION, "parties": (is_review_body,)},
+    )
+    def confirm_rectification(self):
+        """整改确认: the review body accepts the 整改报告; the review report may follow."""
 
     @transition(
         field=state,
         source=ApplicationState.REVIEW_SCHEDULED,
         target=ApplicationState.REVIEWED,
         permission=is_review_body,
+        conditions=[_no_open_rectification],
         custom={"action": Action.SUBMIT_REVIEW_REPORT, "parties": (is_review_body,)},
     )
     def submit_review_report(self):

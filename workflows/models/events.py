@@ -11,20 +11,32 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
-    """Every action of the state machine (docs/domain.md); the value is the transition's name."""
+    """Every action of the state machine (docs/domain.md); the value is the transition's name.
+    `DEEMED_ACCEPTANCE` alone is no transition: the audit record the daily sweep writes when the
+    受理 limit ran out without a 补正告知 (AUDIT_ONLY)."""
 
     SUBMIT = "submit", _("提交申请")
     WITHDRAW = "withdraw", _("撤回申请")
     REQUEST_CORRECTION = "request_correction", _("补正告知")
     RESUBMIT = "resubmit", _("补正后重新提交")
+    DEEMED_ACCEPTANCE = "deemed_acceptance", _("视为受理")
     ACCEPT = "accept", _("受理")
     REFUSE_ACCEPTANCE = "refuse_acceptance", _("不予受理")
     PROPOSE_REVIEW_DATES = "propose_review_dates", _("提议鉴定评审时间")
     AGREE_REVIEW_DATE = "agree_review_date", _("确认鉴定评审时间")
+    REQUEST_RECTIFICATION = "request_rectification", _("需要整改")
+    SUBMIT_RECTIFICATION_REPORT = "submit_rectification_report", _("提交整改报告")
+    CONFIRM_RECTIFICATION = "confirm_rectification", _("整改确认")
     SUBMIT_REVIEW_REPORT = "submit_review_report", _("提交评审报告")
     SUBMIT_FEEDBACK = "submit_feedback", _("提交评审反馈表")
     APPROVE = "approve", _("准予许可")
     DENY = "deny", _("不予许可")
+
+
+# Audit records that are no action of the state machine: nobody takes them, the law does
+# (Administrative Licensing Law art. 32: an application not told to correct within the 受理 limit
+# is accepted from the day it was received; workflows.deadline_sweep records it, without an actor).
+AUDIT_ONLY = frozenset({Action.DEEMED_ACCEPTANCE})
 
 
 class ApplicationEvent(models.Model):
@@ -34,8 +46,14 @@ class ApplicationEvent(models.Model):
     transition = models.CharField(_("操作"), max_length=50, choices=Action.choices)
     from_state = models.CharField(_("原状态"), max_length=30)
     to_state = models.CharField(_("新状态"), max_length=30)
+    # None only for an AUDIT_ONLY record the system wrote (视为受理).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     # The organisation the actor acted for, as it was then (a person may change jobs later).
     actor_organisation = models.ForeignKey(

@@ -18,11 +18,13 @@ class ProposalStatus(models.TextChoices):
     OPEN = "open", _("待确认")
     AGREED = "agreed", _("已确认")
     SUPERSEDED = "superseded", _("已另行提议")
+    RESCHEDULED = "rescheduled", _("已变更")  # an agreed date later changed by agreement
 
 
 class ReviewAppointment(models.Model):
     """One proposal of review dates (协商鉴定评审时间); the other party confirms one date or
-    answers with a proposal of its own, which supersedes this one."""
+    answers with a proposal of its own, which supersedes this one. After a date is agreed, either
+    party may propose to change it before it arrives (`replaces_date`, the reason in `comment`)."""
 
     application = models.ForeignKey(
         "workflows.Application", on_delete=models.CASCADE, related_name="review_proposals", verbose_name=_("许可申请")
@@ -33,6 +35,7 @@ class ReviewAppointment(models.Model):
     )
     dates = models.JSONField(_("提议日期"), default=list)  # ISO dates, earliest first
     comment = models.TextField(_("说明"), blank=True)
+    replaces_date = models.DateField(_("原定评审日期"), null=True, blank=True)  # set on a proposal to change
     status = models.CharField(_("状态"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
     agreed_date = models.DateField(_("确认日期"), null=True, blank=True)
     answered_by = models.ForeignKey(

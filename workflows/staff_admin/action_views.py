@@ -16,7 +16,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from core.masking import mask_mobile
 
 from .. import action_registry, actions, staff_forms, verification
-from ..models import Action
+from ..models import Action, ApplicationState
+from ..models.rectification import rectifications_of
 from .access import StaffApplicationMixin, acts_for_staff_body, staff_queryset
 
 
@@ -157,11 +158,17 @@ class ApproveView(ActionView):
     form_class = staff_forms.ApproveForm
     intro_template_name = "workflows/admin/_decision_intro.html"
 
+    def get_form_kwargs(self):
+        return {"application": self.application}
+
     def perform(self, form):
+        data = form.cleaned_data
         license = actions.approve(
             self.application,
             self.request.user,
-            form.cleaned_data["comment"],
+            data["comment"],
+            against_report_confirmed=data.get("against_report_confirmed", False),
+            against_report_reason=data.get("against_report_reason", ""),
             base_url=verification.public_base_url(self.request),
         )
         return gettext("已准予许可，许可证编号 %(number)s，有效期至 %(until)s。") % {
@@ -184,6 +191,9 @@ class ProposeReviewDatesView(ActionView):
     action = Action.PROPOSE_REVIEW_DATES
     form_class = staff_forms.ProposeReviewDatesForm
     intro_template_name = "workflows/admin/_proposals_intro.html"
+
+    def get_form_kwargs(self):
+        return {"changing": self.application.state == ApplicationState.REVIEW_SCHEDULED}
 
     def get_context_data(self, form, **kwargs):
         return super().get_context_data(form, proposals=list(self.application.review_proposals.all()), **kwargs)
@@ -233,6 +243,38 @@ class SubmitReviewReportView(ActionView):
         return gettext("评审报告已提交，已通知审批机关和申请单位。")
 
 
+class RequestRectificationView(ActionView):
+    action = Action.REQUEST_RECTIFICATION
+    form_class = staff_forms.RectificationRequestForm
+    intro_template_name = "workflows/admin/_rectification_intro.html"
+
+    def get_context_data(self, form, **kwargs):
+        return super().get_context_data(form, rectifications=rectifications_of(self.application), **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        rectification = actions.request_rectification(
+            self.application, self.request.user, data["items"], data["deadline"], data["comment"]
+        )
+        return gettext("已通知申请单位整改（共 %(n)s 项），整改期限 %(deadline)s。") % {
+            "n": len(rectification.items),
+            "deadline": f"{rectification.deadline:%Y-%m-%d}",
+        }
+
+
+class ConfirmRectificationView(ActionView):
+    action = Action.CONFIRM_RECTIFICATION
+    form_class = staff_forms.RectificationConfirmForm
+    intro_template_name = "workflows/admin/_rectification_intro.html"
+
+    def get_context_data(self, form, **kwargs):
+        return super().get_context_data(form, rectifications=rectifications_of(self.application), **kwargs)
+
+    def perform(self, form):
+        actions.confirm_rectification(self.application, self.request.user, form.cleaned_data["comment"])
+        return gettext("已确认整改，现在可以提交评审报告。")
+
+
 def views_by_action(*view_classes):
     """{action: view class}, in the order given, from each view's own `action`."""
     views = {}
@@ -251,6 +293,8 @@ ACTION_VIEWS = views_by_action(
     RefuseAcceptanceView,
     ProposeReviewDatesView,
     AgreeReviewDateView,
+    RequestRectificationView,
+    ConfirmRectificationView,
     SubmitReviewReportView,
     ApproveView,
     DenyView,

@@ -1,4 +1,5 @@
-"""协商鉴定评审时间: the applicant confirms one of the review body's dates or proposes others."""
+"""协商鉴定评审时间: the applicant confirms one of the review body's dates or proposes others; after
+agreement, until the agreed day, either side may propose to change it (with a reason)."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import actions
 from ..applicant_forms import AgreeReviewDateForm, ProposeReviewDatesForm
-from ..models import Action, ProposalSide
+from ..models import Action, ApplicationState, ProposalSide
 from ._action_view import ApplicantActionView
 
 
@@ -50,7 +51,7 @@ class ReviewDateView(ApplicantActionView):
         return self.done(application, _("鉴定评审日期已确定：%(day)s。") % {"day": f"{day:%Y-%m-%d}"})
 
     def propose(self, application):
-        form = ProposeReviewDatesForm(self.request.POST)
+        form = ProposeReviewDatesForm(self.request.POST, changing=changing(application))
         if not form.is_valid():
             return self.render(application, status=400, propose_form=form)
         try:
@@ -66,6 +67,12 @@ class ReviewDateView(ApplicantActionView):
             "proposals": list(application.review_proposals.all()),
             "open_proposal": proposal,
             "agree_form": agree_form or (AgreeReviewDateForm(proposal) if from_review_body else None),
-            "propose_form": propose_form or ProposeReviewDatesForm(),
+            "propose_form": propose_form or ProposeReviewDatesForm(changing=changing(application)),
+            "changing": changing(application),
             "today": timezone.localdate(),
         }
+
+
+def changing(application):
+    """A proposal now changes an agreed date (and needs its reason)."""
+    return application.state == ApplicationState.REVIEW_SCHEDULED
