@@ -32,5 +32,6 @@ urlpatterns = [
     path("<uuid:uuid>/correction/", views.CorrectionView.as_view(), name="correction"),
     path("<uuid:uuid>/review-date/", views.ReviewDateView.as_view(), name="review_date"),
     path("<uuid:uuid>/feedback/", views.FeedbackView.as_view(), name="feedback"),
+    path("<uuid:uuid>/rectification/", views.RectificationView.as_view(), name="rectification"),
     path("<uuid:uuid>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
 ]

@@ -45,6 +45,7 @@ from workflows.models import (
     CalendarDay,
     Document,
     Notification,
+    RectificationRequest,
     ReviewAppointment,
 )
 
@@ -91,6 +92,7 @@ def snapshot():
         ApplicationAttachment.objects.count(),
         Document.objects.count(),
         ReviewAppointment.objects.count(),
+        sorted(RectificationRequest.objects.values_list("pk", "reported_at", "confirmed_at")),
         Notification.objects.filter(read_at__isnull=False).count(),
         sorted(Organisation.objects.values_list("pk", "approval_status")),
         CalendarDay.objects.count(),

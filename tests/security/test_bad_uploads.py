@@ -1,6 +1,7 @@
 """Hostile uploads through every upload entry point, over HTTP as a browser sends them:
 registration's 营业执照, the application form's file fields (single file, PDF only; several files,
-PDF/JPG/PNG) and the review body's 评审报告 (PDF only) and 评审材料 in the admin.
+PDF/JPG/PNG), the review body's 评审报告 (PDF only) and 评审材料 in the admin, and the applicant's
+整改报告 (PDF/JPG/PNG).
 
 Every file of tests/support/bad_files.py is refused at every entry point with a Chinese message
 and leaves nothing behind (no row, no stored file). Good files with hostile names are stored under
@@ -39,7 +40,14 @@ from tests.support.bad_files import (
 from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
 from tests.support.factories import UserFactory
 from tests.support.workflow_builders import application_in, future, make_parties, refresh
-from workflows.models import ApplicationAttachment, ApplicationState, ReviewConclusion, ReviewFile
+from workflows import actions
+from workflows.models import (
+    ApplicationAttachment,
+    ApplicationState,
+    RectificationRequest,
+    ReviewConclusion,
+    ReviewFile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +213,25 @@ def test_every_bad_file_is_refused_as_review_report_or_material(client, schedule
     assert refresh(application).state == ApplicationState.REVIEW_SCHEDULED
     assert not ReviewFile.objects.exists()
     assert stored_files() == before  # only the documents issued on the way here
+
+
+def test_every_bad_file_is_refused_as_rectification_report(client, scheduled):
+    application, parties = scheduled
+    actions.request_rectification(application, parties.review_body, ["压力试验记录不完整"], future(30))
+    client.force_login(parties.applicant)
+    url = reverse("applications:rectification", args=[application.uuid])
+    before = stored_files()
+    failures = []
+    for bad in corpus(REVIEW_LIMIT):
+        response = client.post(url, {"report": upload(bad.name, bad.content)})
+        if response.status_code != 400:
+            failures.append(f"{bad.why}: {response.status_code}")
+            continue
+        chinese(response.context["form"].errors["report"])
+        assert executable_payloads(response.content.decode()) == [], bad.why
+    assert failures == []
+    assert not RectificationRequest.objects.exclude(report="").exists()
+    assert stored_files() == before
 
 
 # --- good files under hostile names: server-side names, no public URL ---------------------------

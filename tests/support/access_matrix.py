@@ -146,6 +146,8 @@ EXPECTED = {
     "applications:review_date": Own(OWNER_ONLY, state=S.ACCEPTED),
     "applications:feedback": Own(OWNER_ONLY, state=S.REVIEWED),
     "applications:withdraw": Own(OWNER_ONLY, state=S.SUBMITTED),
+    # 上传整改报告: while the review body's 整改 request awaits the report.
+    "applications:rectification": Own(OWNER_ONLY, values=lambda w: {"uuid": w.objects["rectification_open"].uuid}),
     # 我的许可证: every applicant has the list (empty for another enterprise); a licence, its 增项
     # page and the 换证/变更 starts (POST only) belong to members of the holder organisation.
     "applications:licences": Own(ANY_APPLICANT),
@@ -173,6 +175,13 @@ EXPECTED = {
     "licensing:propose_review_dates": Own(handled_by("review_body"), state=S.ACCEPTED),
     "licensing:agree_review_date": Own(handled_by("review_body"), state=S.ACCEPTED),
     "licensing:submit_review_report": Own(handled_by("review_body"), state=S.REVIEW_SCHEDULED),
+    # 整改: the review body asks and confirms; the 整改报告 is read by both staff parties.
+    "licensing:request_rectification": Own(handled_by("review_body"), state=S.REVIEW_SCHEDULED),
+    "licensing:confirm_rectification": Own(handled_by("review_body"), values=pk_of("rectification_reported")),
+    "licensing:rectification_report": Own(
+        handled_by("authority", "review_body"),
+        values=lambda w: {"pk": w.objects["rectification_reported"].pk, "file_uuid": w.objects["rectification"].uuid},
+    ),
     "licensing:approve": Own(handled_by("authority"), state=S.REVIEWED),
     "licensing:deny": Own(handled_by("authority"), state=S.REVIEWED),
     # 许可证登记: every authority (its own licences; SAMR all of them); review bodies and editors

@@ -336,6 +336,7 @@ ENTRY_POINTS = [
     ("application files field (PDF/JPG/PNG)", FIELD_LIMIT_MB * MB, False),
     ("review report (PDF only)", REVIEW_LIMIT, True),
     ("review materials (PDF/JPG/PNG)", REVIEW_LIMIT, False),
+    ("rectification report (PDF/JPG/PNG)", REVIEW_LIMIT, False),
 ]
 CORPUS_SIZE = len(corpus(KB))
 REFUSALS_CHECKED = sum(CORPUS_SIZE + (len(PDF_ONLY_EXTRA) if pdf_only else 0) for _n, _l, pdf_only in ENTRY_POINTS)

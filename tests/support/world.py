@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -104,6 +105,17 @@ def build_world():
     actions.propose_review_dates(accepted, parties.review_body, [future(20)], "请确认")
     actions.propose_review_dates(accepted, parties.applicant, [future(22)], "另提日期")
 
+    # 整改: one request awaiting the applicant's report, one reported and awaiting confirmation.
+    rectification_open = application_in(ApplicationState.REVIEW_SCHEDULED, parties)
+    actions.request_rectification(rectification_open, parties.review_body, ["压力试验记录不完整"], future(30))
+    rectification_reported = application_in(ApplicationState.REVIEW_SCHEDULED, parties)
+    actions.request_rectification(rectification_reported, parties.review_body, ["焊工资格证书过期"], future(30))
+    actions.submit_rectification_report(
+        rectification_reported,
+        parties.applicant,
+        (SimpleUploadedFile("整改报告.pdf", PDF_BYTES, content_type="application/pdf"), "application/pdf"),
+    )
+
     reviewed = apps[ApplicationState.REVIEWED]
     draft = apps[ApplicationState.DRAFT]
     form = catalogue["form"]
@@ -133,6 +145,9 @@ def build_world():
         "wagtail_image": get_image_model().objects.create(title="图片", file=_png()),
         "root_page": Page.get_first_root_node(),
         "licence": apps[ApplicationState.APPROVED].license,
+        "rectification_open": rectification_open,
+        "rectification_reported": rectification_reported,
+        "rectification": rectification_reported.rectifications.get(),
     }
     assert objects["notification"] is not None
     return World(parties=parties, apps=apps, objects=objects)

@@ -9,6 +9,7 @@ from .lapses import DeadlineLapse
 from .licences import License, LicenseReminder, LicenseStatus
 from .notifications import Notification
 from .permissions import ApplicationGroupObjectPermission, ApplicationUserObjectPermission
+from .rectification import RectificationRequest
 from .review import (
     ProposalSide,
     ProposalStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "Notification",
     "ProposalSide",
     "ProposalStatus",
+    "RectificationRequest",
     "ReviewAppointment",
     "ReviewConclusion",
     "ReviewFeedback",

@@ -27,10 +27,12 @@ from .action_views import (
     ActionView,
     AgreeReviewDateView,
     ApproveView,
+    ConfirmRectificationView,
     DenyView,
     ProposeReviewDatesView,
     RefuseAcceptanceView,
     RequestCorrectionView,
+    RequestRectificationView,
     SubmitReviewReportView,
 )
 from .detail import (
@@ -48,6 +50,7 @@ from .downloads import (
     AttachmentDownloadView,
     DocumentDownloadView,
     PrintApplicationView,
+    RectificationReportDownloadView,
     ReviewFileDownloadView,
     private_file_response,
 )
@@ -82,6 +85,7 @@ __all__ = [
     "ApplicationViewSet",
     "ApproveView",
     "AttachmentDownloadView",
+    "ConfirmRectificationView",
     "DeadlineColumn",
     "DenyView",
     "DocumentDownloadView",
@@ -89,6 +93,8 @@ __all__ = [
     "ProposeReviewDatesView",
     "RefuseAcceptanceView",
     "RequestCorrectionView",
+    "RequestRectificationView",
+    "RectificationReportDownloadView",
     "ReviewFileDownloadView",
     "StaffApplicationMixin",
     "SubmitReviewReportView",

@@ -17,6 +17,7 @@ from forms_config.field_types.formats import IdNumberField, MobileField
 
 from .. import action_registry, actions, deadlines, printing
 from ..models import ApplicationEvent, ApplicationItem, Document, ReviewAppointment
+from ..models.rectification import rectifications_shown
 from .access import StaffApplicationMixin, acts_for_staff_body, staff_queryset
 from .action_views import ACTION_VIEWS
 
@@ -203,5 +204,6 @@ class ApplicationDetailView(StaffApplicationMixin, WagtailAdminTemplateMixin, Te
             events=list(application.events.all()),
             deliveries=deliveries(application, license),
             available_actions=self.available,
+            rectifications=rectifications_shown(application),
             **kwargs,
         )

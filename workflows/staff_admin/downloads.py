@@ -64,6 +64,26 @@ class ReviewFileDownloadView(StaffApplicationMixin, View):
         return response
 
 
+class RectificationReportDownloadView(StaffApplicationMixin, View):
+    """The applicant's 整改报告 (workflows.models.RectificationRequest), recorded as a review file."""
+
+    def get(self, request, pk, file_uuid):
+        rectification = self.application.rectifications.filter(uuid=file_uuid).exclude(report="").first()
+        if rectification is None:
+            raise Http404
+        response = private_file_response(
+            rectification.report, rectification.report_name, rectification.report_content_type
+        )
+        AccessLog.objects.record(
+            request,
+            self.application,
+            AccessKind.REVIEW_FILE,
+            object_uuid=rectification.uuid,
+            object_name=rectification.report_name,
+        )
+        return response
+
+
 class PrintApplicationView(StaffApplicationMixin, View):
     """The whole 许可申请书 as PDF, as the applicant prints it, with ID numbers and mobiles masked."""
 

@@ -3,7 +3,7 @@
 from collections import OrderedDict
 
 import django_filters
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -17,7 +17,7 @@ from accounts.spreadsheets import SafeSpreadsheetExportMixin
 from core.replica import replica_alias
 
 from .. import deadlines
-from ..models import Application, ApplicationItem, ApplicationKind, ApplicationState
+from ..models import Application, ApplicationItem, ApplicationKind, ApplicationState, RectificationRequest
 from .access import staff_queryset
 
 
@@ -35,6 +35,17 @@ def review_body_name(application):
 
 def overdue_text(application):
     return gettext("是") if deadlines.is_overdue(application) else gettext("否")
+
+
+def overdue_rectification_exists(today=None):
+    """An open 整改 request past its deadline with no report: the queue's 整改逾期 tag, computed on read."""
+    overdue = RectificationRequest.objects.filter(
+        application=OuterRef("pk"),
+        confirmed_at__isnull=True,
+        reported_at__isnull=True,
+        deadline__lt=today or timezone.localdate(),
+    )
+    return Exists(overdue)
 
 
 class TextColumn(Column):
@@ -56,6 +67,7 @@ class DeadlineColumn(Column):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         context["overdue"] = deadlines.is_overdue(instance)
+        context["rectification_overdue"] = getattr(instance, "rectification_overdue", False)
         return context
 
 
@@ -141,6 +153,7 @@ class ApplicationIndexView(RegisterIndexView):
             staff_queryset(self.request.user)
             .select_related("applicant", "authority", "review_body")
             .prefetch_related(Prefetch("items", queryset=ApplicationItem.objects.order_by("sort_order", "pk")))
+            .annotate(rectification_overdue=overdue_rectification_exists())
         )
 
     def order_queryset(self, queryset):

@@ -16,7 +16,13 @@ from ..models import Application
 from .access import policy
 from .action_views import ACTION_VIEWS
 from .detail import ApplicationDetailView
-from .downloads import AttachmentDownloadView, DocumentDownloadView, PrintApplicationView, ReviewFileDownloadView
+from .downloads import (
+    AttachmentDownloadView,
+    DocumentDownloadView,
+    PrintApplicationView,
+    RectificationReportDownloadView,
+    ReviewFileDownloadView,
+)
 from .queue import (
     EXPORT_COLUMNS,
     ApplicationFilterSet,
@@ -121,6 +127,11 @@ class ApplicationViewSet(ModelViewSet):
                 "<int:pk>/review-files/<uuid:file_uuid>/",
                 self.construct_view(ReviewFileDownloadView),
                 name="review_file",
+            ),
+            path(
+                "<int:pk>/rectification-reports/<uuid:file_uuid>/",
+                self.construct_view(RectificationReportDownloadView),
+                name="rectification_report",
             ),
         ]
         for action, view_class in ACTION_VIEWS.items():

@@ -19,6 +19,7 @@ from .licences import AddItemsView, LicenceDetailView, LicenceListView, StartFol
 from .notifications import NOTIFICATIONS_PER_PAGE, NotificationListView, notifications_read_all, open_notification
 from .printing import items_table, print_application, print_page
 from .progress import ApplicationDetailView, ApplicationListView
+from .rectification import RectificationView
 from .review_date import ReviewDateView
 from .withdraw import WithdrawView
 
@@ -38,6 +39,7 @@ __all__ = [
     "LicenceDetailView",
     "LicenceListView",
     "NotificationListView",
+    "RectificationView",
     "ReviewDateView",
     "StartFollowUpView",
     "WithdrawView",

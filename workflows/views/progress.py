@@ -9,6 +9,7 @@ from django.views import View
 
 from .. import permissions, progress
 from ..applicant_forms import ApplicationListFilterForm
+from ..models.rectification import rectifications_shown
 from ._common import ApplicantRequiredMixin
 
 APPLICATIONS_PER_PAGE = 20
@@ -55,5 +56,6 @@ class ApplicationDetailView(ApplicantRequiredMixin, View):
             "notice": getattr(application, "correction_notice", None),
             "license": getattr(application, "license", None),
             "actions": progress.applicant_actions(application, request.user),
+            "rectifications": rectifications_shown(application),
         }
         return render(request, "workflows/application_detail.html", context)
