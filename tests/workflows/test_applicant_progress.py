@@ -335,12 +335,16 @@ def test_agreeing_when_only_the_applicant_proposed_is_refused(applicant_client, 
     assert refresh(application).state == S.ACCEPTED
 
 
-def test_the_review_date_page_after_agreement_says_it_is_settled(applicant_client, parties):
+def test_the_review_date_page_after_agreement_offers_a_change_until_the_day(applicant_client, parties):
     application = application_in(S.REVIEW_SCHEDULED, parties)
-    response = applicant_client.get(reverse("applications:review_date", args=[application.uuid]))
+    url = reverse("applications:review_date", args=[application.uuid])
+    html = html_of(applicant_client.get(url))
+    assert "已确认" in html and "提议变更鉴定评审日期" in html  # tests/workflows/test_law_clocks.py
+    Application.objects.filter(pk=application.pk).update(review_date=timezone.localdate())
+    response = applicant_client.get(url)
     assert response.status_code == 409
     html = html_of(response)
-    assert "不能“提议鉴定评审时间”" in html and "已确认" in html
+    assert "已到，不能再变更鉴定评审时间" in html and "已确认" in html
 
 
 # --- 撤回申请 --------------------------------------------------------------------------------------
