@@ -75,15 +75,19 @@ class AccountDetailsForm(RegionFieldsMixin):
         if own is not None:
             # Only the own province is offered: the province decides the approving authority.
             provinces = provinces.filter(code=own)
-        self.fields["province"].widget.choices = self._options(provinces, _("选择省"))
-        self.fields["city"].widget.choices = self._options(
+        self.fields["province"].widget.choices = self._choices(provinces, _("选择省"))
+        self.fields["city"].widget.choices = self._choices(
             Region.objects.filter(level=2, parent_id=self._value("province")), _("选择市")
         )
-        self.fields["county"].widget.choices = self._options(
+        self.fields["county"].widget.choices = self._choices(
             Region.objects.filter(level=3, parent_id=self._value("city")), _("选择区")
         )
         for level, name in enumerate(("province", "city", "county"), start=1):
             self.fields[name].widget.attrs.update({"data-region-level": level})
+
+    @staticmethod
+    def _choices(queryset, empty_label):
+        return [("", empty_label)] + [(r.code, r.name) for r in queryset.only("code", "name")]
 
     def clean_contact_id_number(self):
         value = normalize_code(self.cleaned_data.get("contact_id_number", "")).upper()
@@ -101,13 +105,14 @@ class AccountDetailsForm(RegionFieldsMixin):
         cleaned = super().clean()
         if cleaned.get("province") and not cleaned.get("city") and "city" not in self.errors:
             self.add_error("city", _("请选择市。"))
-        region = self.clean_region(cleaned)
+        if "region" not in cleaned:  # RegionFieldsMixin.clean may have derived it already
+            cleaned["region"] = self.clean_region(cleaned)
+        region = cleaned["region"]
         if region is not None:
             try:
                 account_settings.check_region(self.organisation, region)
             except account_settings.AccountRefusal as refusal:
                 self.add_error(refusal.field, refusal)
-        cleaned["region"] = region
         return cleaned
 
     def changes(self):
