@@ -148,6 +148,31 @@ def test_individual_registers_and_logs_in(page, live_server, regions):
     assert get_user_model().objects.get(username="geren2026").organisation.region.full_name == "江苏省南京市鼓楼区"
 
 
+def test_an_individual_without_region_completes_it_before_applying(page, live_server, regions):
+    from tests.support.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
+
+    organisation = OrganisationFactory(individual=True, region=None, address="", name="王老五")
+    UserFactory(username="geren_old", organisation=organisation)
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("geren_old")
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="完善所在地").wait_for()
+    page.goto(live_server.url + "/applications/new/")
+    page.get_by_role("heading", name="完善所在地").wait_for()
+    page.locator("#id_province").select_option(label="江苏省")
+    page.locator("#id_city option", has_text="南京市").wait_for(state="attached")
+    page.locator("#id_city").select_option(label="南京市")
+    page.locator("#id_county option", has_text="鼓楼区").wait_for(state="attached")
+    page.locator("#id_county").select_option(label="鼓楼区")
+    page.locator("#id_address").fill("鼓楼区测试路18号")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(live_server.url + "/applications/new/")
+    page.get_by_text("所在地已保存").wait_for()
+    organisation.refresh_from_db()
+    assert organisation.region.full_name == "江苏省南京市鼓楼区"
+
+
 def _pdf_file(path):
     path.write_bytes(PDF_BYTES)  # a real minimal PDF: uploads are parsed with pypdf
     return str(path)
