@@ -1549,3 +1549,194 @@ def test_print_shows_the_application_without_the_site_around_it(page, live_serve
         expect(summaries.nth(i)).to_be_visible()
     expect(page.locator(".stages")).to_be_visible()
     expect(page.locator("#state")).to_have_text(submitted.get_state_display())
+
+
+# ----- 所在地 for individuals, one selection for two authorities -----
+
+
+def _register_individual(page, base, username, real_name, mobile, region, address):
+    """个人注册 through the real form: 所在地 with the 省 → 市 → 区 cascade, 详细地址, the SMS code
+    from the locmem backend; then 去登录 and log in."""
+    province, city, county = region
+    page.goto(base + "/accounts/register/")
+    page.get_by_role("link", name="个人注册").click()
+    page.locator("#id_real_name").fill(real_name)
+    page.locator("#id_id_number").fill(make_id_number(654))
+    page.locator("#id_province").select_option(label=province)
+    page.locator("#id_city option", has_text=city).wait_for(state="attached")
+    page.locator("#id_city").select_option(label=city)
+    page.locator("#id_county option", has_text=county).wait_for(state="attached")
+    page.locator("#id_county").select_option(label=county)
+    page.locator("#id_address").fill(address)
+    page.locator("#id_mobile").fill(mobile)
+    page.get_by_role("button", name="获取验证码").click()
+    page.get_by_text("验证码已发送").wait_for()
+    page.locator("#id_sms_code").fill(re.search(r"\d{6}", locmem.outbox[-1]["message"]).group(0))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="注册").click()
+    page.get_by_role("heading", name="注册成功").wait_for()
+    page.get_by_role("link", name="去登录").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text(f"欢迎您，{real_name}").wait_for()
+
+
+def test_individual_registers_with_region_and_takes_a_provincial_application_to_the_licence(
+    browser, live_server, regions, tmp_path
+):
+    """个人注册 with 所在地 (北京市市辖区朝阳区) and 详细地址 → 选取许可项目 routes the provincial level D
+    to 北京市市场监督管理局 → fill, check, submit → 受理 and 准予许可 in the admin → the licence PDF
+    names the individual and the full 住所 from the registration."""
+    from tests.support.builders import make_catalogue
+    from tests.support.workflow_builders import future, make_parties, report_file
+    from workflows import actions
+    from workflows.models import Application, License, ReviewConclusion
+
+    parties = make_parties(make_catalogue())
+    base = live_server.url
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    applicant = context.new_page()
+    applicant.set_default_timeout(10_000)
+
+    _register_individual(
+        applicant, base, "geren2027", "李小红", "13612345670", ("北京市", "市辖区", "朝阳区"), "朝阳区示范路88号"
+    )
+    user = get_user_model().objects.get(username="geren2027")
+    assert user.organisation.kind == "individual"
+    assert user.organisation.region.full_name == "北京市朝阳区"
+    assert user.organisation.address == "朝阳区示范路88号"
+
+    # 选取许可项目: the 审批机关 follows from 所在地; the provincial level D goes to Beijing's bureau.
+    applicant.goto(base + "/applications/new/?q=压力容器")
+    assert "北京市市场监督管理局" in applicant.locator("#routing").inner_text()
+    assert applicant.locator("#routing-problem").count() == 0
+    level_d = parties.catalogue["D"].pk
+    assert "北京市市场监督管理局" in applicant.locator(f'[data-authority-for="{level_d}"]').inner_text()
+    applicant.get_by_label("D 中、低压容器").check()
+    applicant.get_by_role("button", name="点击进入").click()
+    applicant.get_by_text("已创建申请书草稿，审批机关：北京市市场监督管理局").wait_for()
+    applicant.get_by_role("heading", name="申请单位基本情况").wait_for()
+    assert applicant.locator('[name="f-qi_ye_ming_cheng"]').input_value() == "李小红"
+    applicant.locator('[name="f-fa_ding_dai_biao_ren"]').fill("李小红")
+    applicant.get_by_role("button", name="下一页").click()
+    applicant.get_by_role("heading", name="质量保证体系").wait_for()
+    applicant.locator('[name="f-quality_system"]').fill("按 ISO 9001 建立质量保证体系。")
+    applicant.get_by_role("button", name="核对并提交").last.click()
+    applicant.get_by_role("heading", name="核对并提交").wait_for()
+    applicant.get_by_text("申请书各页均已填写完整").wait_for()
+    _confirmed(applicant, applicant.get_by_role("button", name="提交", exact=True), applicant.get_by_text("提交成功"))
+    application = Application.objects.get(applicant=user.organisation)
+    assert application.state == "submitted" and application.authority == parties.catalogue["beijing"]
+    detail = applicant.url
+
+    # 受理 in the admin by Beijing's officer, naming the review body.
+    authority = _role_page(browser, base, parties.authority.username, staff=True)
+    authority.goto(base + "/admin/licensing/")
+    authority.get_by_role("link", name=application.reference).click()
+    authority.get_by_role("heading", name="办理", exact=True).wait_for()
+    staff_detail = authority.url
+    _staff_action(authority, "受理")
+    body = parties.review_body_org
+    authority.get_by_label("受委托的鉴定评审机构").select_option(label=f"{body.name}（联系人：刘评审 010-12345678）")
+    _confirmed(
+        authority, authority.get_by_role("button", name="受理"), authority.get_by_text("已受理，受理决定书已签发")
+    )
+
+    # The review date and the review report through the actions: their screens are walked by
+    # test_application_goes_from_submission_through_correction_and_review_to_a_downloaded_licence.
+    actions.propose_review_dates(
+        Application.objects.get(pk=application.pk), parties.review_body, [future(20)], "请确认"
+    )
+    actions.agree_review_date(Application.objects.get(pk=application.pk), user, future(20))
+    actions.submit_review_report(
+        Application.objects.get(pk=application.pk),
+        parties.review_body,
+        reviewed_from=future(20),
+        reviewed_to=future(20),
+        conclusion=ReviewConclusion.QUALIFIED,
+        summary="符合条件",
+        report_file=report_file(),
+        materials=[],
+    )
+
+    # 准予许可 in the admin.
+    authority.goto(staff_detail)
+    _staff_action(authority, "准予许可")
+    authority.get_by_label("审查意见").fill("经审查，符合许可条件。")
+    _confirmed(
+        authority, authority.get_by_role("button", name="准予许可"), authority.get_by_text("已准予许可，许可证编号")
+    )
+    license = License.objects.get(application_id=application.pk)
+    assert license.holder_name == "李小红"
+    assert license.holder_address == "北京市朝阳区示范路88号"  # 市辖区 is left out, 朝阳区 kept once
+
+    # The individual downloads the licence: its holder and 住所 are the registration's.
+    applicant.goto(detail)
+    assert applicant.locator("#state").inner_text() == "准予许可"
+    with applicant.expect_download() as download:
+        applicant.get_by_role("link", name="下载许可证").click()
+    text = _pdf_text(Path(download.value.path()).read_bytes())
+    assert license.number in text and "李小红" in text
+    assert "朝阳区示范路88号" in text.replace(" ", "").replace("\n", "")
+    authority.context.close()
+    context.close()
+
+
+def test_enterprise_chooses_a_national_and_a_provincial_level_and_gets_two_linked_drafts(page, live_server, regions):
+    """选取许可项目 with A1 (national) and D (provincial) ticked: each level shows its 审批机关, the
+    page warns that two drafts will be made; 点击进入 makes one per authority, linked, each draft's
+    pages naming the other with its authority and a link to it."""
+    from tests.support.builders import make_catalogue
+    from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+    from workflows.models import Application
+
+    catalogue = make_catalogue()
+    user = UserFactory(username="qiye2027")
+    base = live_server.url
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill("qiye2027")
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="我的办事").wait_for()
+
+    page.goto(base + "/applications/new/?q=压力容器")
+    routing = page.locator("#routing").inner_text()
+    assert "国家市场监督管理总局" in routing and "北京市市场监督管理局" in routing
+    a1, d = page.get_by_label("A1 大型高压容器"), page.get_by_label("D 中、低压容器")
+    assert "国家市场监督管理总局" in page.locator(f'[data-authority-for="{catalogue["A1"].pk}"]').inner_text()
+    assert "北京市市场监督管理局" in page.locator(f'[data-authority-for="{catalogue["D"].pk}"]').inner_text()
+    note = page.locator("#mixed-authorities-note")
+    a1.check()
+    assert note.is_hidden()
+    d.check()
+    note.wait_for(state="visible")
+    assert "创建两份申请书草稿" in note.inner_text()
+    page.get_by_role("button", name="点击进入").click()
+    page.get_by_text("已按审批机关分别创建2份申请书草稿").wait_for()
+    page.get_by_role("heading", name="申请单位基本情况").wait_for()
+
+    drafts = list(Application.objects.filter(applicant=user.organisation).order_by("pk"))
+    assert len(drafts) == 2 and drafts[0].selection == drafts[1].selection is not None
+    assert {d.authority.name for d in drafts} == {"国家市场监督管理总局", "北京市市场监督管理局"}
+    assert all(d.state == "draft" for d in drafts)
+    first, second = drafts
+    assert first.uuid.hex in page.url.replace("-", "")
+
+    # Each draft's page names the other, with its items and authority, and links to it.
+    for this, other in ((first, second), (second, first)):
+        linked = page.locator("#linked-applications")
+        text = linked.inner_text()
+        items = "、".join(f"{i.item_name} {i.level_code}" for i in other.items.all())
+        assert items in text and f"审批机关：{other.authority.name}" in text and "状态：草稿" in text
+        assert this.authority.name not in text
+        linked.get_by_role("link").click()
+        page.wait_for_url(f"**/applications/{other.uuid}/pages/**")
+        page.get_by_role("heading", name="申请单位基本情况").wait_for()
+    # Back on the first draft after following both links.
+    assert str(first.uuid) in page.url
+    # The check page shows the link too.
+    page.goto(f"{base}/applications/{second.uuid}/check/")
+    assert f"审批机关：{first.authority.name}" in page.locator("#linked-applications").inner_text()
