@@ -232,7 +232,11 @@ def test_the_demo_enterprise_has_an_application_waiting_for_each_role(first_outp
         assert application.authority.name == "北京市市场监督管理局"
         assert application.reference and application.reference in first_output
         assert application.schema_version.parsed.problems(application.data) == []
-        assert application.attachments.count() == 2  # 场地证明 and 质量手册
+        # 场地证明, 质量手册, 营业执照, the signed 许可项目表, and an 增项's licence (copied from the register)
+        keys = {"site_proof", "quality_manual", "business_licence", "items_table"}
+        if application.kind == "add_items":
+            keys.add("current_license")
+        assert set(application.attachments.values_list("field_key", flat=True)) == keys
 
     # bj_staff: accept the submitted one (or ask for corrections, or refuse).
     submitted = applications[ApplicationState.SUBMITTED]
