@@ -3,6 +3,7 @@ runs them (`--dist loadfile`): registration, the application journey, and the fo
 static/js/form_widgets.js (region cascade, table rows) checked by what the server reads back."""
 
 import base64
+import datetime
 import re
 from pathlib import Path
 
@@ -1740,3 +1741,156 @@ def test_enterprise_chooses_a_national_and_a_provincial_level_and_gets_two_linke
     # The check page shows the link too.
     page.goto(f"{base}/applications/{second.uuid}/check/")
     assert f"审批机关：{first.authority.name}" in page.locator("#linked-applications").inner_text()
+
+
+# ----- the law's clocks and 整改 -----
+
+
+def _received_days_ago(application, days):
+    """The application as if received `days` ago: its submission and its 受理 clock moved back, so
+    the 5 working days of the working-day calendar ran out long before today."""
+    from django.utils import timezone
+
+    from workflows import deadlines
+    from workflows.models import Application
+
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    Application.objects.filter(pk=application.pk).update(
+        submitted_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+    )
+    application = Application.objects.get(pk=application.pk)
+    deadlines.start_clock(application, today=day)
+    Application.objects.filter(pk=application.pk).update(
+        clock=application.clock, clock_started_on=application.clock_started_on, due_on=application.due_on
+    )
+    return Application.objects.get(pk=application.pk), day
+
+
+def test_the_acceptance_limit_passes_and_both_sides_see_it_accepted_from_receipt(browser, live_server, regions):
+    """No 补正 and no decision within the 受理 limit: the daily sweep records 视为受理; the
+    applicant's detail page and the staff page show it in 办理记录 (by the system, from the
+    receipt day), the officer is offered only 受理, and 受理 dates the decision the receipt day."""
+    from django.utils import timezone
+
+    from tests.support.builders import make_catalogue
+    from tests.support.workflow_builders import application_in, make_parties
+    from workflows import deadline_sweep
+    from workflows.models import Application, ApplicationState
+
+    deemed_text = "逾期未告知补正，自收到申请之日起即为受理"
+    parties = make_parties(make_catalogue())
+    application, received = _received_days_ago(application_in(ApplicationState.SUBMITTED, parties), 30)
+    assert application.due_on < timezone.localdate()
+    deadline_sweep.sweep()  # the daily run, today
+    assert Application.objects.get(pk=application.pk).deemed_accepted_on == received
+
+    base = live_server.url
+    applicant = _role_page(browser, base, parties.applicant.username)
+    applicant.goto(f"{base}/applications/{application.uuid}/")
+    assert applicant.locator("#state").inner_text() == "已提交"
+    event = applicant.locator("#timeline li.event-deemed_acceptance")
+    text = event.inner_text()
+    assert "视为受理" in text and "系统（依法自动记录）" in text
+    assert deemed_text in text and f"收到申请日期：{received:%Y-%m-%d}" in text
+
+    # The staff page: the same record, and 受理 is the one step left (no 补正告知, no 不予受理).
+    authority = _role_page(browser, base, parties.authority.username, staff=True)
+    authority.goto(f"{base}/admin/licensing/{application.pk}/")
+    authority.get_by_role("heading", name="办理", exact=True).wait_for()
+    record = authority.locator("section[aria-labelledby=licensing-events-heading] tr", has_text="视为受理")
+    assert deemed_text in record.inner_text() and "系统（依法自动记录）" in record.inner_text()
+    offered = authority.locator(".licensing-actions")
+    assert offered.get_by_role("link", name="受理", exact=True).count() == 1
+    assert offered.get_by_role("link", name="补正告知", exact=True).count() == 0
+    assert offered.get_by_role("link", name="不予受理", exact=True).count() == 0
+    _staff_action(authority, "受理")
+    body = parties.review_body_org
+    authority.get_by_label("受委托的鉴定评审机构").select_option(label=f"{body.name}（联系人：刘评审 010-12345678）")
+    _confirmed(
+        authority, authority.get_by_role("button", name="受理"), authority.get_by_text("已受理，受理决定书已签发")
+    )
+    assert f"{received:%Y-%m-%d}" in authority.locator("dt:text-is('受理时间') + dd").inner_text()
+
+    # The applicant: 已受理 from the receipt day, and the 受理决定书 says why.
+    applicant.goto(f"{base}/applications/{application.uuid}/")
+    assert applicant.locator("#state").inner_text() == "已受理"
+    assert applicant.locator("dt:text-is('受理时间') + dd").inner_text().startswith(f"{received:%Y-%m-%d}")
+    decision = applicant.get_by_role("link", name="查看受理决定书")
+    pdf = _pdf_text(applicant.request.get(base + decision.get_attribute("href")).body())
+    assert "自收到申请材料之日起即为受理" in pdf
+    assert f"{received.year}年{received.month}月{received.day}日" in pdf
+    for role_page in (applicant, authority):
+        role_page.context.close()
+
+
+def test_a_rectification_round_completes_before_the_review_report(browser, live_server, regions, tmp_path):
+    """整改 in the browser: the review body records 需要整改 (two items, a deadline) → the applicant
+    sees them and uploads its 整改报告 → the review body opens it and confirms (整改确认) → the
+    review report with 整改后符合条件 goes in; both sides see the round as 已确认."""
+    from tests.support.builders import make_catalogue
+    from tests.support.workflow_builders import application_in, future, make_parties
+    from workflows.models import Application, ApplicationState, RectificationRequest
+
+    parties = make_parties(make_catalogue())
+    application = application_in(ApplicationState.REVIEW_SCHEDULED, parties)
+    base = live_server.url
+    deadline = future(30)
+
+    # 1. The review body asks for rectification; the review report waits until it is confirmed.
+    reviewer = _role_page(browser, base, parties.review_body.username, staff=True)
+    reviewer.goto(f"{base}/admin/licensing/{application.pk}/")
+    reviewer.get_by_role("heading", name="办理", exact=True).wait_for()
+    reviewer_detail = reviewer.url
+    _staff_action(reviewer, "需要整改")
+    reviewer.get_by_label("整改事项").fill("压力试验记录不完整\n焊工资格证书过期")
+    reviewer.get_by_label("整改期限").fill(f"{deadline:%Y-%m-%d}")
+    reviewer.get_by_role("button", name="需要整改").click()
+    reviewer.get_by_text(f"已通知申请单位整改（共 2 项），整改期限 {deadline:%Y-%m-%d}").wait_for()
+    assert reviewer.url == reviewer_detail
+    assert "待提交整改报告" in reviewer.locator("#rectifications").inner_text()
+    assert reviewer.locator(".licensing-actions").get_by_role("link", name="提交评审报告", exact=True).count() == 0
+
+    # 2. The applicant reads the items and the deadline and uploads its 整改报告.
+    applicant = _role_page(browser, base, parties.applicant.username)
+    applicant.goto(f"{base}/applications/{application.uuid}/")
+    section = applicant.locator("#rectifications")
+    assert "压力试验记录不完整" in section.inner_text() and "焊工资格证书过期" in section.inner_text()
+    assert f"{deadline:%Y-%m-%d}" in section.inner_text()
+    assert section.locator(".rectification-status").inner_text() == "待提交整改报告"
+    applicant.get_by_role("link", name="上传整改报告").click()
+    applicant.get_by_role("heading", name="上传整改报告").wait_for()
+    applicant.get_by_label("整改报告").set_input_files(_pdf_file(tmp_path / "整改报告.pdf"))
+    applicant.get_by_role("button", name="提交整改报告").click()
+    applicant.get_by_text("整改报告已提交，请等待鉴定评审机构确认").wait_for()
+    assert applicant.locator("#rectifications .rectification-status").inner_text() == "待确认"
+    assert applicant.get_by_role("link", name="上传整改报告").count() == 0
+
+    # 3. The review body downloads the report and confirms the rectification.
+    reviewer.goto(reviewer_detail)
+    report = reviewer.locator("#rectifications").get_by_role("link", name="整改报告.pdf")
+    response = reviewer.request.get(base + report.get_attribute("href"))
+    assert response.ok and response.body() == Path(tmp_path / "整改报告.pdf").read_bytes()
+    _staff_action(reviewer, "整改确认")
+    reviewer.get_by_label("确认意见").fill("整改到位。")
+    _confirmed(reviewer, reviewer.get_by_role("button", name="整改确认"), reviewer.get_by_text("已确认整改"))
+    assert "已确认" in reviewer.locator("#rectifications").inner_text()
+
+    # 4. Now the review report goes in, concluding 整改后符合条件.
+    day = Application.objects.get(pk=application.pk).review_date
+    _staff_action(reviewer, "提交评审报告")
+    reviewer.get_by_label("评审开始日期").fill(f"{day:%Y-%m-%d}")
+    reviewer.get_by_label("评审结束日期").fill(f"{day:%Y-%m-%d}")
+    reviewer.get_by_label("整改后符合条件", exact=True).check()
+    reviewer.get_by_label("评审意见").fill("整改后资源条件、质量保证体系符合要求。")
+    reviewer.get_by_label("评审报告（PDF）").set_input_files(_pdf_file(tmp_path / "评审报告.pdf"))
+    _confirmed(reviewer, reviewer.get_by_role("button", name="提交评审报告"), reviewer.get_by_text("评审报告已提交"))
+    assert Application.objects.get(pk=application.pk).state == ApplicationState.REVIEWED
+
+    applicant.goto(f"{base}/applications/{application.uuid}/")
+    assert applicant.locator("#state").inner_text() == "已评审"
+    assert applicant.locator("#rectifications .rectification-status").inner_text() == "已确认"
+    assert "整改到位。" in applicant.locator("#rectifications").inner_text()
+    rectification = RectificationRequest.objects.get(application=application)
+    assert rectification.confirmed_by == parties.review_body and rectification.report_name == "整改报告.pdf"
+    for role_page in (applicant, reviewer):
+        role_page.context.close()
