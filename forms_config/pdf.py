@@ -138,8 +138,10 @@ def warm_up():
         from xhtml2pdf import pisa
 
         font = cjk_font()
-        # Nothing to fetch and no template: safe before the first request, with no database.
-        pisa.CreatePDF(f'<p style="font-family: {CSS_FAMILY}">许可证</p>', dest=io.BytesIO(), encoding="utf-8")
+        # Nothing to fetch and no template: safe before the first request, with no database. Two
+        # Han characters (by code point: no text to translate) so the font's subsetting runs too.
+        sample = chr(0x8BB8) + chr(0x53EF)
+        pisa.CreatePDF(f'<p style="font-family: {CSS_FAMILY}">{sample}</p>', dest=io.BytesIO(), encoding="utf-8")
     except ImproperlyConfigured as exc:
         logger.warning("PDF font not loaded at start-up: %s", exc)
         return None
