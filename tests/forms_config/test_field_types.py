@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtailstreamforms.fields import get_fields
 
+from forms_config.field_types.base import FILE_PREFILL_SOURCES
 from forms_config.field_types.messages import FixedMessage
 from forms_config.field_types.table import ColumnsBlock, TableField, table_columns
 from forms_config.prefill import initial_data
@@ -75,9 +76,18 @@ def test_editor_blocks_carry_the_type_options(type_, options):
     assert {"label", "key", "help_text", "required", "show_when"} <= set(block.child_blocks)
 
 
-@pytest.mark.parametrize("type_", ["file", "files", "table", "declaration"])
+@pytest.mark.parametrize("type_", ["table", "declaration"])
 def test_types_that_cannot_be_prefilled_do_not_offer_it(type_):
     assert "prefill" not in get_fields()[type_]().get_form_block().child_blocks
+
+
+@pytest.mark.parametrize("type_", ["file", "files"])
+def test_file_types_offer_only_the_file_sources(type_):
+    # A file field may start with the registration's business licence or the register's licence PDF,
+    # never with a text value of the account.
+    block = get_fields()[type_]().get_form_block().child_blocks["prefill"]
+    offered = {value for value, _label in block.field.choices if value}
+    assert offered and offered <= set(FILE_PREFILL_SOURCES)
 
 
 @pytest.mark.parametrize("type_", ["date", "uscc", "id_number", "mobile", "phone", "postcode", "region"])
