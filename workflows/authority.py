@@ -95,7 +95,8 @@ def _no_authority():
 
 def split_by_authority(levels, organisation):
     """[(authority, levels)]: the chosen levels grouped by the authority that decides them, one
-    group per future application, in the order of the levels (the catalogue's). Refuses, naming
+    group per future application: the national group (SAMR) first, each group in the order of the
+    levels (the catalogue's). Refuses, naming
     no authority, when any group cannot be routed."""
     if not levels:
         raise ValidationError(_("请至少选择一个许可项目。"), code="no_items")
@@ -105,7 +106,9 @@ def split_by_authority(levels, organisation):
         kind = level.effective_approval_level
         groups.setdefault(kind, []).append(level)
     split = []
-    for kind, group in groups.items():
+    # SAMR's application first, whatever order the levels came in: the applicant lands on it and
+    # the message names the two in the same order every time.
+    for kind, group in sorted(groups.items(), key=lambda entry: not is_national(entry[0])):
         authority = routing.for_kind(kind)
         if authority is None:
             raise ValidationError(routing.problem_for_kind(kind), code="no_authority")

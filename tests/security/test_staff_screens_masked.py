@@ -125,9 +125,10 @@ def test_no_staff_page_of_an_application_shows_a_mobile_or_id_number_whole(clien
     user = getattr(parties, role)
     urls = [url for application in applications.values() for url in staff_pages(application, user)]
     forms = {url for url in urls if re.search(r"/\d+/[a-z-]+/$", url)}
-    # Every action form offered in some state: 受理 and 补正 for the authority, the review body's three.
+    # Every action form offered in some state: 受理 and 补正 for the authority; the review body's
+    # dates, 需要整改 and report (整改确认 needs an uploaded 整改报告, which no state here has).
     expected = {"authority": {"accept", "request-correction", "refuse-acceptance", "approve", "deny"}}.get(
-        role, {"propose-review-dates", "agree-review-date", "submit-review-report"}
+        role, {"propose-review-dates", "agree-review-date", "request-rectification", "submit-review-report"}
     )
     assert {url.split("/")[-2] for url in forms} == expected
     leaks, opened = crawl(client, user, urls + [reverse(name) for name in LISTS])

@@ -7,6 +7,8 @@ Every URL of both URL maps that takes an application is listed below; a new one 
 fails `test_every_application_url_is_covered`.
 """
 
+import uuid
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -32,6 +34,8 @@ PORTAL = {
     "review_date": lambda a, extra: [a.uuid],
     "feedback": lambda a, extra: [a.uuid],
     "withdraw": lambda a, extra: [a.uuid],
+    "rectification": lambda a, extra: [a.uuid],
+    "items_table": lambda a, extra: [a.uuid],
     "document": lambda a, extra: [extra["document"].uuid],
 }
 # Portal URLs that do not take one application.
@@ -54,6 +58,10 @@ ADMIN = {
     "propose_review_dates": lambda a, extra: [a.pk],
     "agree_review_date": lambda a, extra: [a.pk],
     "submit_review_report": lambda a, extra: [a.pk],
+    "request_rectification": lambda a, extra: [a.pk],
+    "confirm_rectification": lambda a, extra: [a.pk],
+    # Any report id: an outsider gets 404 before the file is looked up.
+    "rectification_report": lambda a, extra: [a.pk, uuid.uuid4()],
     "submit_feedback": lambda a, extra: [a.pk],
     "submit": lambda a, extra: [a.pk],
     "resubmit": lambda a, extra: [a.pk],
