@@ -222,13 +222,17 @@ def test_enterprise_fills_prints_resumes_and_submits_a_five_page_application(bro
     page.locator('[name="f-production_address"]').fill("北京市朝阳区示范工业园8号")
     page.locator('[name="f-legal_representative"]').fill("欧阳明")
     page.locator('[name="f-postcode"]').fill("100020")
+    # An enterprise must give its business licence; the demo enterprise registered without one.
+    page.locator('[name="f-business_licence"]').set_input_files(_pdf_file(tmp_path / "营业执照.pdf"))
     page.get_by_role("button", name="下一页").click()
 
-    # Page 2: a conditional field appears with the answer it depends on.
+    # Page 2: 申请类别 follows how the draft started (新申请, locked), so the field that only a
+    # renewal shows stays hidden; the signed 许可项目表 is uploaded.
     page.get_by_role("heading", name="申请类别").wait_for()
+    assert page.locator('[name="f-application_type"]:checked').get_attribute("value") == "新申请"
+    assert page.locator('[name="f-application_type"]:not([disabled])').count() == 0
     assert page.locator('[name="f-original_license_number"]').is_hidden()
-    page.get_by_label("换证").check()
-    page.locator('[name="f-original_license_number"]').fill("TS2210001-2026")
+    page.locator('[name="f-items_table"]').set_input_files(_pdf_file(tmp_path / "许可项目表.pdf"))
     page.get_by_role("button", name="下一页").click()
 
     # Page 3: the repeating table, with a wrong ID number in the added row.

@@ -24,7 +24,9 @@ from workflows.staff_admin import staff_actions
 
 pytestmark = pytest.mark.django_db
 
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Bounded by anything but a letter or digit, like ID_NUMBER: a UUID's last group (in every download
+# link) or a hash can hold eleven digits in a row that look like a mobile.
+MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 BODY_MOBILE = "18655556666"
 FREE_TEXT_MOBILE = "17700001111"
