@@ -38,7 +38,7 @@ fonts:
 test: install fonts chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	PYTHONPATH=site $(BIN)/lint-imports
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py check --settings=portal.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test
 	$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -115,7 +115,7 @@ lock: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	PYTHONPATH=site $(BIN)/lint-imports
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

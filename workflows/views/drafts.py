@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -39,7 +39,7 @@ class ChooseItemsView(ApplicantRequiredMixin, View):
             "routing": routing,
             "province_authority": routing.provincial,
             "national_authority": routing.national,
-            "account_url": _account_url(),
+            "account_url": reverse("accounts:account"),
             # The token of this form: a second submission of it returns the drafts the first made.
             "selection": selection or uuid.uuid4(),
         }
@@ -75,14 +75,6 @@ class ChooseItemsView(ApplicantRequiredMixin, View):
 def _draft_summary(application):
     items = "、".join(f"{item.item_name} {item.level_code}" for item in application.items.all())
     return _("%(items)s（审批机关：%(authority)s）") % {"items": items, "authority": application.authority.name}
-
-
-def _account_url():
-    """账号信息, where the applicant corrects the region; 我的办事 on a site without that page."""
-    try:
-        return reverse("accounts:account")
-    except NoReverseMatch:
-        return reverse("my_services")
 
 
 class FormPageView(ApplicantRequiredMixin, View):
