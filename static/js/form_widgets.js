@@ -30,9 +30,7 @@
     selects.forEach(function (select, index) {
       var next = selects[index + 1];
       if (!next) return;
-      select.addEventListener("change", function () {
-        // Everything below the changed list is stale now.
-        selects.slice(index + 1).forEach(function (lower) { fillSelect(lower, []); });
+      function load() {
         if (!select.value || !url) return;
         var requested = select.value;
         fetch(url.replace("CODE", encodeURIComponent(requested)), {
@@ -52,7 +50,15 @@
             // Without the list the form still works: saving narrows the lists on the server.
             next.disabled = false;
           });
+      }
+      select.addEventListener("change", function () {
+        // Everything below the changed list is stale now.
+        selects.slice(index + 1).forEach(function (lower) { fillSelect(lower, []); });
+        load();
       });
+      // A choice made before this script ran (a slow connection, a quick hand) fired no change
+      // event here: fill the empty list below it now. A list the server filled is left alone.
+      if (select.value && next.options.length <= 1) load();
     });
   }
 

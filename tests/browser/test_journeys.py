@@ -149,6 +149,23 @@ def test_individual_registers_and_logs_in(page, live_server, regions):
     assert get_user_model().objects.get(username="geren2026").organisation.region.full_name == "江苏省南京市鼓楼区"
 
 
+def test_a_province_chosen_before_the_cascade_script_ran_still_fills_the_cities(page, live_server, regions):
+    # A quick hand (or a slow connection) picks the province while static/js/form_widgets.js is
+    # still loading: its change event fires before any listener exists. The script, once it runs,
+    # must fill the city list itself (this failed in CI as a race before the script did so).
+    held = []
+    page.route("**/js/form_widgets*.js*", lambda route: held.append(route))
+    page.goto(live_server.url + "/accounts/register/individual/", wait_until="commit")
+    page.locator("#id_province").select_option(label="江苏省")
+    page.wait_for_timeout(100)
+    assert held, "the page asked for the cascade script"
+    assert page.locator("#id_city option", has_text="南京市").count() == 0
+    held[0].continue_()
+    page.locator("#id_city option", has_text="南京市").wait_for(state="attached")
+    page.locator("#id_city").select_option(label="南京市")
+    page.locator("#id_county option", has_text="鼓楼区").wait_for(state="attached")
+
+
 def test_an_individual_without_region_completes_it_before_applying(page, live_server, regions):
     from tests.support.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
 
