@@ -18,6 +18,9 @@ from django.test import override_settings
 from cms.models import LicenseItemPage, LicenseLevel
 from demo import accounts, applications
 
+# The bureau the summary names as its example of staff_<region code>.
+PROVINCE_STAFF_EXAMPLE = accounts.province_staff_username("330000")
+
 
 def display_width(text):
     # Chinese characters take two terminal columns; ljust() would misalign the table.
@@ -65,7 +68,6 @@ class Command(BaseCommand):
             )
             demo_applications, demo_warnings = applications.load_demo_applications()
 
-        self.stdout.write(self.style.SUCCESS(f"演示账号 {len(logins) + len(province_staff)} 个。"))
         self.stdout.write(
             f"许可目录 {LicenseItemPage.objects.count()} 个许可项目、{LicenseLevel.objects.count()} 个级别/参数。"
         )
@@ -77,24 +79,32 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
         for warning in demo_warnings:
             self.stdout.write(self.style.WARNING(f"演示申请未能添加：{warning}"))
-        self.print_logins(logins)
-        if province_staff:
-            examples = "、".join(f"{username}（{name}）" for username, name in province_staff[:2])
-            self.stdout.write(
-                f"其他 {len(province_staff)} 个省级审批机关各有一个工作人员账号 "
-                f"{accounts.PROVINCE_STAFF_PREFIX}<行政区划代码>，如 {examples}，密码和密钥同上。"
-            )
+        self.print_logins(logins, province_staff)
         self.stdout.write(
             f"工作人员账号登录管理后台还须两步验证：在手机的身份验证器中添加密钥 {accounts.DEMO_TOTP_SECRET}"
             "（TOTP，6位，30秒），登录后输入其显示的动态验证码。"
         )
         self.stdout.write(self.style.WARNING("演示密钥与演示密码一样是公开的，仅供试用，切勿用于生产环境。"))
 
-    def print_logins(self, logins):
-        header = ("用户名", "密码", "角色", "登录地址")
-        rows = [header] + [(username, accounts.DEMO_PASSWORD, str(role), url) for username, role, url in logins]
-        widths = [max(display_width(row[i]) for row in rows) for i in range(len(header))]
-        for index, row in enumerate(rows):
-            self.stdout.write("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
-            if index == 0:
-                self.stdout.write("  ".join("-" * width for width in widths))
+    def print_logins(self, logins, province_staff):
+        """A short summary that fits a terminal: the password once, the accounts by where they log
+        in, and one line for the thirty other bureaus' staff instead of thirty rows."""
+        total = len(logins) + len(province_staff)
+        self.stdout.write(self.style.SUCCESS(f"演示账号 {total} 个，密码均为 {accounts.DEMO_PASSWORD}："))
+        by_url = {}
+        for username, role, url in logins:
+            by_url.setdefault(url, []).append((username, str(role)))
+        pattern = f"{accounts.PROVINCE_STAFF_PREFIX}<行政区划代码>"
+        width = max(display_width(name) for name in [pattern, *(username for username, _role, _url in logins)])
+        for url, group in by_url.items():
+            staff = url.endswith("/admin/")
+            self.stdout.write(f"{'工作人员' if staff else '申请人'}在 {url} 登录：")
+            for username, role in group:
+                self.stdout.write(f"  {pad(username, width)}  {role}")
+            if staff and province_staff:
+                names = dict(province_staff)
+                example = PROVINCE_STAFF_EXAMPLE if PROVINCE_STAFF_EXAMPLE in names else province_staff[0][0]
+                self.stdout.write(
+                    f"  {pad(pattern, width)}  其他 {len(province_staff)} 个省级审批机关各一个，"
+                    f"如 {example}（{names[example]}），密码同上"
+                )
