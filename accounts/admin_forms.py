@@ -33,8 +33,74 @@ def _mobile_field():
     )
 
 
+def staff_organisation_groups(organisations):
+    """所属单位 in the order a clerk looks for it: SAMR, then the provincial bureaus by region code
+    (as GB/T 2260 lists the provinces), then the review bodies by region code; anything else (an
+    applicant's own organisation, kept selectable on its user's form) last. [(label, [orgs])]."""
+    groups = {
+        "national": (_("国家级审批机关"), []),
+        "provincial": (_("省级审批机关"), []),
+        "review_body": (_("鉴定评审机构"), []),
+        "other": (_("其他单位"), []),
+    }
+    for organisation in organisations:
+        if organisation.kind == OrganisationKind.AUTHORITY and organisation.authority_level == AuthorityLevel.NATIONAL:
+            key = "national"
+        elif organisation.kind == OrganisationKind.AUTHORITY:
+            key = "provincial"
+        elif organisation.kind == OrganisationKind.REVIEW_BODY:
+            key = "review_body"
+        else:
+            key = "other"
+        groups[key][1].append(organisation)
+    for _label, members in groups.values():
+        members.sort(key=lambda organisation: (organisation.region_id or "", organisation.name))
+    return [(label, members) for label, members in groups.values() if members]
+
+
+class GroupedOrganisationIterator(forms.models.ModelChoiceIterator):
+    # One <optgroup> per kind (staff_organisation_groups); the field still validates against its
+    # queryset, so the grouping changes only what is shown.
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for label, members in staff_organisation_groups(self.queryset):
+            yield (label, [self.choice(organisation) for organisation in members])
+
+
+class OrganisationFilterSelect(forms.Select):
+    """A select with a filter box above it (static/js/select_filter.js, a file: the admin's CSP
+    allows no inline script) that narrows the options to those whose name or region code contains
+    what is typed. Wagtail ships no text-searchable select (its FilteredSelect follows another
+    field), and a chooser modal of 36 bodies, ten to a page, would lose the grouping."""
+
+    class Media:
+        js = ["js/select_filter.js"]
+
+    def __init__(self, attrs=None, choices=()):
+        attrs = {
+            "data-select-filter": "",
+            "data-select-filter-label": _("筛选所属单位"),
+            "data-select-filter-placeholder": _("输入单位名称或行政区划代码"),
+            **(attrs or {}),
+        }
+        super().__init__(attrs, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and instance.region_id:
+            option["attrs"]["data-filter-text"] = instance.region_id
+        return option
+
+
+class StaffOrganisationField(forms.ModelChoiceField):
+    iterator = GroupedOrganisationIterator
+    widget = OrganisationFilterSelect
+
+
 def _organisation_field():
-    return forms.ModelChoiceField(
+    return StaffOrganisationField(
         label=_("所属单位"),
         queryset=Organisation.objects.none(),
         required=False,

@@ -1,13 +1,16 @@
 """Staff screens in the Wagtail admin: 单位管理 (applicants, authorities, review bodies), the
 approval of institution accounts, masking of personal data in lists, and the staff user forms."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from accounts.models import ApprovalStatus, Authority, Organisation
+from accounts import reference_data
+from accounts.models import ApprovalStatus, Authority, Organisation, ReviewBody
 from accounts.viewsets import APPROVE_LOG_ACTION, REJECT_LOG_ACTION
 from core.masking import mask_id_number, mask_mobile
 from tests.support.factories import OrganisationFactory, UserFactory, make_id_number
@@ -315,6 +318,43 @@ def test_user_form_rejects_a_bad_mobile_and_keeps_blank_as_null(client, superuse
     client.post(reverse("wagtailusers_users:add"), user_form_data(mobile=""))
     client.post(reverse("wagtailusers_users:add"), user_form_data(username="bjstaff02", mobile=""))
     assert User.objects.filter(username__in=["bjstaff01", "bjstaff02"], mobile__isnull=True).count() == 2
+
+
+def _organisation_select(html):
+    """The 所属单位 <select> as [(optgroup label, [option labels])], empty option left out."""
+    select = re.search(r'<select name="organisation"[^>]*>(.*?)</select>', html, re.S)
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select.group(1), re.S)
+    return [(label, re.findall(r"<option [^>]*>([^<]*)</option>", body)) for label, body in groups]
+
+
+def test_organisation_choice_lists_samr_then_bureaus_by_region_code_then_review_bodies(client, superuser):
+    reference_data.load_authorities()
+    reference_data.load_review_bodies()
+    applicant = OrganisationFactory(name="某申请企业")
+    client.force_login(superuser)
+    html = client.get(reverse("wagtailusers_users:add")).content.decode()
+    groups = _organisation_select(html)
+    assert [label for label, _options in groups] == ["国家级审批机关", "省级审批机关", "鉴定评审机构"]
+    assert groups[0][1] == ["国家市场监督管理总局"]
+    bureaus = Authority.objects.filter(authority_level="provincial").order_by("region_id")
+    assert groups[1][1] == [bureau.name for bureau in bureaus] and len(bureaus) == 31
+    assert groups[1][1][:3] == ["北京市市场监督管理局", "天津市市场监督管理局", "河北省市场监督管理局"]
+    assert groups[2][1][0] == "中国特种设备检测研究院" and len(groups[2][1]) == ReviewBody.objects.count()
+    assert applicant.name not in html
+    # Searchable: the filter box's script (a file, the admin's CSP) and each bureau's region code.
+    assert "js/select_filter.js" in html and "data-select-filter" in html
+    assert 'data-filter-text="330000"' in html
+
+
+def test_an_applicants_own_organisation_stays_selectable_last(client, superuser):
+    reference_data.load_authorities()
+    applicant_org = OrganisationFactory(name="某申请企业")
+    user = UserFactory(username="qiye0001", organisation=applicant_org)
+    client.force_login(superuser)
+    html = client.get(reverse("wagtailusers_users:edit", args=[user.pk])).content.decode()
+    groups = _organisation_select(html)
+    assert groups[-1] == ("其他单位", ["某申请企业"])
+    assert re.search(rf'<option value="{applicant_org.pk}"[^>]*selected', html)
 
 
 def test_organisation_groups_are_not_offered_as_roles(client, superuser):
