@@ -45,6 +45,7 @@ class PageBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-empty"
         label = _("页")
+        label_format = "{title}"
 
 
 class SchemaPagesBlock(blocks.StreamBlock):

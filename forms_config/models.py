@@ -15,6 +15,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -33,7 +34,9 @@ class ApplicationFormSchema(DraftStateMixin, RevisionMixin, index.Indexed, model
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="application_form_schema")
 
-    panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("pages")]
+    # The name is required even for a draft: Wagtail's autosave saves a new form as soon as it
+    # changes, and would otherwise leave unnamed forms in the list.
+    panels = [FieldPanel("title", required_on_save=True), FieldPanel("description"), FieldPanel("pages")]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     class Meta:
@@ -42,7 +45,7 @@ class ApplicationFormSchema(DraftStateMixin, RevisionMixin, index.Indexed, model
         ordering = ["title"]
 
     def __str__(self):
-        return self.title
+        return self.title or gettext("未命名表单")
 
     @property
     def revisions(self):

@@ -34,6 +34,11 @@ class FieldBlock(blocks.StructBlock):
     """A field's settings in the form builder; refuses 锁定 without a prefill source (the applicant
     could then never give the field a value)."""
 
+    class Meta:
+        # The collapsed panel's heading shows the field's label; by default Wagtail shows the
+        # first filled setting, which for a new field is 必填's "是".
+        label_format = "{label}"
+
     def clean(self, value):
         value = super().clean(value)
         if value.get("locked") and not value.get("prefill"):
