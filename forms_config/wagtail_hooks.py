@@ -1,6 +1,8 @@
 from django.contrib.admin.utils import quote
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -9,6 +11,8 @@ from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from .models import ApplicationFormSchema
 from .transfer_views import ExportSchemaView, ImportSchemaView, may_export
+from .version_views import ConfirmPublishView, VersionsView, may_see_versions
+from .versions import publish_impact
 
 
 def export_button(view, instance, button_class=Button):
@@ -20,9 +24,19 @@ def export_button(view, instance, button_class=Button):
     )
 
 
+def versions_button(view, instance, button_class=Button):
+    return button_class(
+        _("版本"),
+        url=reverse(view.versions_url_name, args=(quote(instance.pk),)),
+        icon_name="history",
+        priority=45,
+    )
+
+
 class ApplicationFormSchemaIndexView(IndexView):
     export_url_name = None
     import_url_name = None
+    versions_url_name = None
 
     @cached_property
     def header_buttons(self):
@@ -35,18 +49,36 @@ class ApplicationFormSchemaIndexView(IndexView):
         buttons = super().get_list_more_buttons(instance)
         if may_export(self.permission_policy, self.request.user):
             buttons.append(export_button(self, instance))
+        if may_see_versions(self.permission_policy, self.request.user):
+            buttons.append(versions_button(self, instance))
         return buttons
 
 
 class ApplicationFormSchemaEditView(EditView):
     export_url_name = None
+    versions_url_name = None
+    confirm_publish_url_name = None
 
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         if may_export(self.permission_policy, self.request.user):
             buttons.append(export_button(self, self.object))
+        if may_see_versions(self.permission_policy, self.request.user):
+            buttons.append(versions_button(self, self.object))
         return buttons
+
+    def publish_action(self):
+        # A form live licence items or open drafts use is published only after 确认发布
+        # (forms_config.version_views): the changes are already saved as self.new_revision, which
+        # that page publishes. The revert view is built from this class, so it asks too.
+        if publish_impact(self.object).needs_confirmation:
+            if self.expects_json_response:
+                return self.json_error_response(
+                    "confirmation_required", gettext("发布前须确认，请在编辑页面点击“发布”。")
+                )
+            return redirect(self.confirm_publish_url_name, self.object.pk, self.new_revision.pk)
+        return super().publish_action()
 
 
 class ApplicationFormSchemaViewSet(SnippetViewSet):
@@ -65,6 +97,8 @@ class ApplicationFormSchemaViewSet(SnippetViewSet):
         return super().get_common_view_kwargs(
             export_url_name=self.get_url_name("export"),
             import_url_name=self.get_url_name("import"),
+            versions_url_name=self.get_url_name("versions"),
+            confirm_publish_url_name=self.get_url_name("confirm_publish"),
             **kwargs,
         )
 
@@ -73,6 +107,13 @@ class ApplicationFormSchemaViewSet(SnippetViewSet):
         return super().get_urlpatterns() + [
             path("export/<int:pk>/", self.construct_view(ExportSchemaView), name="export"),
             path("import/", self.construct_view(ImportSchemaView), name="import"),
+            # 版本 and 确认发布 (forms_config.versions): the publications of a form and their diffs.
+            path("versions/<int:pk>/", self.construct_view(VersionsView), name="versions"),
+            path(
+                "publish/<int:pk>/<int:revision_id>/",
+                self.construct_view(ConfirmPublishView),
+                name="confirm_publish",
+            ),
         ]
 
 

@@ -7,6 +7,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from forms_config.models import ApplicationFormSchema
 from tests.support.builders import ApplicationFactory, make_catalogue
 from tests.support.factories import UserFactory
+from tests.support.form_admin import publish_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_relabelling_a_field_keeps_its_key_and_the_data_stored_under_it(client, 
         ),
         admin_page("质量保证体系", [admin_field("multiline", "质量保证体系说明", key="quality_system")], key="quality"),
     ]
-    assert client.post(edit_url(schema), form_post(schema.title, pages)).status_code == 302
+    publish_in_admin(client, schema, pages)  # with 确认发布: live items and a draft use the form
     newer = ApplicationFactory(user=applicant, levels=[catalogue["D"]])
     assert newer.schema_version_id != draft.schema_version_id
     assert newer.schema_version.parsed.fields_by_key["qi_ye_ming_cheng"].label == "申请单位名称（全称）"
@@ -138,7 +139,7 @@ def test_an_editor_adds_a_page_and_a_field_and_new_applicants_see_them(client, e
     assert "检验检测能力" not in client.get(draft_only.get_absolute_url()).content.decode()
     # ... publishing does, for new applications only.
     client.force_login(editor)
-    assert client.post(edit_url(schema), form_post(schema.title, pages)).status_code == 302
+    publish_in_admin(client, schema, pages)
     client.force_login(applicant)
     after = ApplicationFactory(user=applicant, levels=[catalogue["D"]])
     html = client.get(after.get_absolute_url()).content.decode()
