@@ -6,13 +6,19 @@ cross-site link or image) left the browser logged out while the server session s
 Here only a POST (CSRF-checked) reaches it, and Django's logout flushes the server session.
 """
 
+from django.contrib.auth.forms import AuthenticationForm
 from wagtail.admin.views import account
 
 from .login_limits import LoginFailureLimitMixin
 
 
 class AdminLoginView(LoginFailureLimitMixin, account.LoginView):
-    pass
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Wagtail's LoginForm redeclares the password field without a label, so the page showed the
+        # field's name, "Password", in every language; Django's own label is translated (密码).
+        form.fields["password"].label = AuthenticationForm.base_fields["password"].label
+        return form
 
 
 class AdminLogoutView(account.LogoutView):
