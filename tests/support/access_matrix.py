@@ -247,7 +247,8 @@ for _name in ("approve", "reject", "licence"):
     EXPECTED[f"accounts_applicants:{_name}"] = Own(NO_ROLE, values=pk_of("institution"))
 
 # 申请书表单 (the form-schema snippet): the editor's tool; the demo editor may not delete. 导出 JSON
-# (view/change) and 导入表单 (add) are the editor's too (forms_config.transfer_views).
+# (view/change) and 导入表单 (add) are the editor's too (forms_config.transfer_views), as are 版本
+# (view/change) and 确认发布 (publish; forms_config.version_views).
 _SCHEMA = "wagtailsnippets_forms_config_applicationformschema"
 for _name in (
     "list",
@@ -265,6 +266,8 @@ for _name in (
     "unpublish",
     "export",
     "import",
+    "versions",
+    "confirm_publish",
 ):
     EXPECTED[f"{_SCHEMA}:{_name}"] = Own(
         expect("admin_home", **ADMIN_DENIED_TO_APPLICANTS, editor="admin_home" if _name == "delete" else "200"),
