@@ -20,6 +20,7 @@ Needs polib (requirements-dev.txt).
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import re
@@ -51,6 +52,10 @@ SKIPPED_APPS = {
     "csp": "no UI",
     "modelcluster": "no UI",
 }
+
+# Libraries whose strings reach the admin although they are not installed apps (so Django never loads
+# their catalogues): Wagtail's listing filters are django-filter filtersets (its lookups, date ranges).
+LIBRARIES = {"django_filters": "django_filters"}
 
 # Text that stays Latin in the Chinese admin by nature (names, units, formats), so its own msgid is fine.
 ALLOWED_LATIN = {
@@ -119,6 +124,8 @@ def covered_apps():
         if config.name in SKIPPED_APPS or "site-packages" not in Path(config.path).parts:
             continue
         result.append((config.label, config.name, Path(config.path)))
+    for label, module in LIBRARIES.items():
+        result.append((label, module, Path(importlib.import_module(module).__file__).parent))
     return result
 
 
