@@ -19,14 +19,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
+from . import preview
 from .blocks import SchemaPagesBlock
 from .schema import Schema
 
 
-class ApplicationFormSchema(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+class ApplicationFormSchema(PreviewableMixin, DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     title = models.CharField(_("表单名称"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
     pages = StreamField(SchemaPagesBlock(), verbose_name=_("申请书的各页"))
@@ -50,6 +51,17 @@ class ApplicationFormSchema(DraftStateMixin, RevisionMixin, index.Indexed, model
     @property
     def revisions(self):
         return self._revisions
+
+    # 预览 (forms_config/preview.py): the unsaved form as applicants will see it.
+    @property
+    def preview_modes(self):
+        return preview.modes(self)
+
+    def get_preview_template(self, request, mode_name):
+        return preview.TEMPLATE
+
+    def get_preview_context(self, request, mode_name):
+        return {**super().get_preview_context(request, mode_name), **preview.context(self, mode_name)}
 
     def definition(self):
         """The canonical JSON of the current field values (the published content when live)."""

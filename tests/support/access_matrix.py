@@ -248,7 +248,8 @@ for _name in ("approve", "reject", "licence"):
 
 # 申请书表单 (the form-schema snippet): the editor's tool; the demo editor may not delete. 导出 JSON
 # (view/change) and 导入表单 (add) are the editor's too (forms_config.transfer_views), as are 版本
-# (view/change) and 确认发布 (publish; forms_config.version_views).
+# (view/change) and 确认发布 (publish; forms_config.version_views), and 预览 (Wagtail's preview views:
+# change, or add for a new form; forms_config/preview.py).
 _SCHEMA = "wagtailsnippets_forms_config_applicationformschema"
 for _name in (
     "list",
@@ -268,6 +269,9 @@ for _name in (
     "import",
     "versions",
     "confirm_publish",
+    "preview_on_add",
+    "preview_on_edit",
+    "revisions_view",
 ):
     EXPECTED[f"{_SCHEMA}:{_name}"] = Own(
         expect("admin_home", **ADMIN_DENIED_TO_APPLICANTS, editor="admin_home" if _name == "delete" else "200"),
