@@ -5,6 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
@@ -81,6 +82,11 @@ class ApplicationFormSchemaEditView(EditView):
         return super().publish_action()
 
 
+def _live(schema):
+    # Wagtail's default cell prints the boolean itself (True/False).
+    return _("是") if schema.live else _("否")
+
+
 class ApplicationFormSchemaViewSet(SnippetViewSet):
     model = ApplicationFormSchema
     icon = "form"
@@ -88,7 +94,13 @@ class ApplicationFormSchemaViewSet(SnippetViewSet):
     menu_name = "application_forms"
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["title", "live", "updated_at"]
+    list_display = [
+        "title",
+        Column(
+            "live", label=ApplicationFormSchema._meta.get_field("live").verbose_name, accessor=_live, sort_key="live"
+        ),
+        "updated_at",
+    ]
     search_fields = ["title"]
     index_view_class = ApplicationFormSchemaIndexView
     edit_view_class = ApplicationFormSchemaEditView

@@ -35,7 +35,7 @@ SHEET_TITLES = {"months": _("月度统计"), "steps": _("办理时长"), "overdu
 class MonthField(forms.DateField):
     """A month as YYYY-MM (the browser's month picker sends that); cleaned to its first day."""
 
-    widget = forms.DateInput(format="%Y-%m", attrs={"type": "month", "placeholder": "YYYY-MM"})
+    widget = forms.DateInput(format="%Y-%m", attrs={"type": "month", "placeholder": _("例如 2026-03")})
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=["%Y-%m"], **kwargs)

@@ -363,6 +363,8 @@ PDF_WARM_UP = env.get_bool("PDF_WARM_UP", True)
 # ones derive a field's name from its label, which breaks stored data when a label is edited.
 WAGTAILSTREAMFORMS_ENABLED_FIELDS = ()
 WAGTAILSTREAMFORMS_ADVANCED_SETTINGS_MODEL = None
+# The template choice of its form editor, named in Chinese (the app's default names it in English).
+WAGTAILSTREAMFORMS_FORM_TEMPLATES = [("streamforms/form_block.html", _("默认表单模板"))]
 
 WAGTAIL_SITE_NAME = "特种设备行政许可申报系统"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -375,6 +377,10 @@ PORTAL_BASE_URL = env.get("PORTAL_BASE_URL") or env.get("WAGTAILADMIN_BASE_URL",
 # time, so changing it affects only licences issued afterwards.
 LICENSE_VERIFICATION_KEY = env.get("LICENSE_VERIFICATION_KEY", "")
 WAGTAIL_I18N_ENABLED = False
+# 帐号 → 区域设置 offers the portal's two languages, not Wagtail's forty (each named in its own
+# language), and no time zone: the service runs on China's time (TIME_ZONE), one zone hides the field.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The staff user forms (mobile, organisation) come from accounts.viewsets.StaffUserViewSet,
 # chosen by portal.apps.PortalUsersAppConfig: Wagtail 8 ignores the old WAGTAIL_USER_* settings.

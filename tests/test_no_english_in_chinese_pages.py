@@ -1,0 +1,150 @@
+"""No English in the Chinese portal and admin (issue 19): each role logs in, visits every page its
+menus and pages link to (tests/support/crawl.py), and every action form of an application in each
+state, and no Latin-script word may show outside ALLOWED.
+
+The fixture world is the access matrix's (tests/support/world.py: every party, one application in each
+state, objects of every kind) plus an administrator. What the fixtures themselves write in Latin
+letters (usernames, e-mail addresses, a form value) is masked, not allowed: an allowed word would hide
+the same word in the UI.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from accounts.models import Organisation
+from tests.support.crawl import crawl
+from tests.support.factories import UserFactory
+from tests.support.world import build_world
+from workflows.models import License
+from workflows.permissions import visible_applications
+
+# Latin words a Chinese page may show, each with its reason. Compared exactly (case matters).
+ALLOWED = {
+    # file types and units the upload fields and lists name
+    "PDF": "file type (上传 PDF 文件)",
+    "JPG": "file type",
+    "JPEG": "file type",
+    "PNG": "file type",
+    "MB": "unit of file size",
+    "KB": "unit of file size",
+    "CSV": "export format",
+    "TSV": "a format 重定向's import reads",
+    "GIF": "file type (图片 uploads)",
+    "WEBP": "file type (图片 uploads)",
+    "AVIF": "file type (图片 uploads)",
+    "XLSX": "export format",
+    # numbers the law and the portal give out
+    "TS": "licence-number prefix (TSG 07-2019: TS + digits)",
+    "TSXK": "application reference prefix (workflows/numbering.py)",
+    "TSG": "the regulation's designation (TSG 07-2019)",
+    "GB": "national standard designation (GB/T 2260 region codes)",
+    # two-factor login: the app and the standard staff install and type codes from
+    "TOTP": "the one-time password standard of the staff second factor",
+    "API": "开放接口 (the JSON API) is named so for its users",
+    "URL": "the API's base URL and a QR code's address",
+    "ID": "ID of a token or record in the API's documentation",
+    "QR": "the licence's QR code (二维码 is also shown)",
+    "Token": "the API's Authorization header scheme (Authorization: Token …)",
+    "Bearer": "the API's Authorization header scheme",
+    "Authorization": "the HTTP header name the API page tells developers to send",
+    "JSON": "the API's and 表单导入/导出's format",
+    "OpenAPI": "the API description's standard (接口说明（OpenAPI）)",
+    "ERP": "the example of a token's use on 接口令牌 (“ERP 系统”), as enterprises name their systems",
+    "MPa": "unit of pressure in the catalogue's levels (TSG 07-2019)",
+    "English": "the language switch names the other language in that language",
+    "JavaScript": "what the browser's setting is called in the admin's no-script notice",
+    # file extensions in document and upload names (受理决定书-….pdf, 导出 JSON's .json file)
+    "pdf": "file extension",
+    "png": "file extension",
+    "jpg": "file extension",
+    "json": "file extension",
+}
+
+ROLES = ("applicant", "authority", "review_body", "editor", "administrator")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The access matrix's world, built once; rolled back after the module."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            built = build_world()
+            # As setup_portal does on a new site (cms/reference_data.py load_home_page): wagtailcore's
+            # "Welcome to your new Wagtail site!" page goes once the home page is the site's root.
+            Page.objects.filter(depth=2, content_type=ContentType.objects.get_for_model(Page)).delete()
+            built.administrator = UserFactory(organisation=None, is_staff=True, is_superuser=True)
+            yield built
+            transaction.set_rollback(True)
+
+
+def _user(world, role):
+    return world.administrator if role == "administrator" else world.parties.by_role()[role]
+
+
+def _fixture_values():
+    """What the fixtures wrote in Latin letters, masked before the scan."""
+    values = set()
+    for username, email, first, last in get_user_model().objects.values_list(
+        "username", "email", "first_name", "last_name"
+    ):
+        values.update((username, email, first, last))
+    values.update(Organisation.objects.values_list("contact_name", flat=True))
+    values.update(License.objects.values_list("verification_code", flat=True))
+    values.update(Site.objects.values_list("hostname", flat=True))
+    # Every organisation's own group is named by its kind and uuid (docs/decisions.md, decision 3):
+    # an identifier the administrator sees in 组 and a user's groups.
+    values.update(Group.objects.filter(name__startswith="org:").values_list("name", flat=True))
+    # Wagtail's initial data: its example groups and moderation workflow, which an administrator
+    # renames or deletes; and its root page.
+    values.update({"Moderators approval", "Moderators", "Editors", "Root"})
+    # Files the fixture uploaded to 文档 and 图片, under their names.
+    for model in (get_document_model(), get_image_model()):
+        values.update(name.rpartition("/")[2] for name in model.objects.values_list("file", flat=True))
+    # 页面类型使用情况 names each page type's model under its name (cms.licenseitempage).
+    values.update(f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.all())
+    values.update({"ISO 9001", "authenticator"})  # a form value of the builders; the TOTP device's name
+    # Longest first: a username inside an e-mail address goes with the address.
+    return sorted(
+        (value for value in values if value and any(c.isascii() and c.isalpha() for c in value)), key=len, reverse=True
+    )
+
+
+def _starts(world, role):
+    """(start pages, pages whose every link is followed)"""
+    apps = list(world.apps.values()) + [world.objects["rectification_open"], world.objects["rectification_reported"]]
+    visible = set(visible_applications(_user(world, role)).values_list("pk", flat=True))
+    apps = [app for app in apps if app.pk in visible]
+    if role == "applicant":
+        details = [
+            reverse("applications:page", args=[app.uuid, 1])
+            if app.state == "draft"
+            else reverse("applications:detail", args=[app.uuid])
+            for app in apps
+        ]
+        return ["/", reverse("my_services"), *details], details
+    if role in ("authority", "review_body"):
+        details = [reverse("licensing:detail", args=[app.pk]) for app in apps if app.state != "draft"]
+        return ["/admin/", *details], details
+    return ["/admin/"], []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_no_english_words(world, role):
+    client = Client()
+    client.force_login(_user(world, role))  # staff sessions pass the second factor (tests/conftest.py)
+    starts, thorough = _starts(world, role)
+    report = crawl(client, starts, allowed=set(ALLOWED), masks=_fixture_values(), thorough=thorough, per_name=2)
+    print(f"{role}: {len(report.visited)} pages, {len(report.words())} English words")
+    assert not report.findings and not report.errors, (
+        f"{role}: English on {len({f.url for f in report.findings})} of {len(report.visited)} pages:\n"
+        + report.summary()
+    )
