@@ -709,6 +709,72 @@ def test_admin_needs_no_inline_script(browser, live_server):
     page.context.close()
 
 
+def _publish_form(page):
+    """发布 in the snippet editor's footer: the action menu's dropdown, then its 发布 item."""
+    footer = page.locator("footer")
+    footer.locator("[data-w-dropdown-target=toggle]").click()
+    footer.locator('button[name="action-publish"]').click()
+
+
+def test_an_editor_publishes_a_form_confirms_the_second_publication_and_reads_the_diff(browser, live_server):
+    """版本 and 确认发布 (forms_config/versions.py): a form nothing uses is published at once; once
+    live licence items use it and an applicant has a draft, 发布 asks first and says how many;
+    版本 then lists both publications with the changed fields."""
+    from forms_config.models import ApplicationFormSchema
+    from tests.support.builders import ApplicationFactory, make_catalogue, make_form_schema
+    from tests.support.factories import UserFactory
+
+    schema = make_form_schema(title="压力管道元件制造许可申请书", publish=False)
+    UserFactory(username="editor0001", real_name="赵编辑", is_superuser=True, is_staff=True, organisation=None)
+    base = live_server.url
+    urls = "wagtailsnippets_forms_config_applicationformschema"
+    edit_url = base + reverse(f"{urls}:edit", args=[schema.pk])
+    list_url = base + reverse(f"{urls}:list")
+    page = _role_page(browser, base, "editor0001", staff=True)
+
+    # 1. A new form nothing uses yet: 发布 publishes at once.
+    page.goto(edit_url)
+    _publish_form(page)
+    page.wait_for_url(list_url)
+    assert ApplicationFormSchema.objects.get(pk=schema.pk).live
+
+    # 2. Two live licence items take it up and an applicant starts a draft with it.
+    catalogue = make_catalogue(form=schema)
+    draft = ApplicationFactory(user=UserFactory(), levels=[catalogue["D"]])
+
+    # 3. The editor relabels 企业名称, makes 法定代表人 optional and publishes: 确认发布 first.
+    page.goto(edit_url)
+    page.locator('input[name="pages-0-value-fields-0-value-label"]').fill("申请单位名称")
+    page.locator('input[name="pages-0-value-fields-1-value-required"]').uncheck()
+    _publish_form(page)
+    page.wait_for_url(re.compile(r"/admin/snippets/forms_config/applicationformschema/publish/"))
+    text = page.locator("main").inner_text()
+    assert "正被 2 个已发布的许可项目使用，有 1 份尚未提交的申请草稿" in text
+    assert "压力容器制造" in text and "锅炉安装" in text
+    assert "标签：“企业名称” → “申请单位名称”" in text  # 本次发布的变化
+    live_fields = ApplicationFormSchema.objects.get(pk=schema.pk).pages[0].value["fields"]
+    assert live_fields[0].value["label"] == "企业名称"  # nothing published before 确认发布
+    page.get_by_role("button", name="确认发布").click()
+    page.wait_for_url(list_url)
+    page.get_by_text("申请书表单“压力管道元件制造许可申请书”已发布。").wait_for()
+
+    # 4. 版本, from the form's row in the list: two publications, the second with its diff.
+    row = page.locator("tr", has_text="压力管道元件制造许可申请书")
+    row.locator("[data-w-dropdown-target=toggle]").click()
+    row.get_by_role("link", name="版本").click()
+    page.wait_for_url(re.compile(r"/admin/snippets/forms_config/applicationformschema/versions/"))
+    second = page.get_by_role("region", name=re.compile("^第 2 版"))
+    text = second.inner_text()
+    assert "当前发布" in text and "赵编辑" in text and "与第 1 版相比" in text
+    assert "字段“申请单位名称”（qi_ye_ming_cheng）" in text and "标签：“企业名称” → “申请单位名称”" in text
+    assert "字段“法定代表人”（fa_ding_dai_biao_ren）" in text and "必填：是 → 否" in text
+    first = page.get_by_role("region", name="第 1 版", exact=True).inner_text()
+    assert "赵编辑" in first and "1 份" in first and "首次发布" in first  # the draft froze version 1
+    frozen = type(draft).objects.get(pk=draft.pk).schema_version.parsed
+    assert frozen.fields_by_key["qi_ye_ming_cheng"].label == "企业名称"
+    page.context.close()
+
+
 # ----- the licence register and public verification -----
 
 
