@@ -41,8 +41,9 @@ TEXT_LIMIT = 80
 @dataclass
 class Change:
     kind: str  # ADDED, REMOVED or CHANGED
-    subject: str  # 页“…”（key）, 字段“…”（key）, 表单名称, 页的顺序
+    subject: str  # 页“…”, 字段“…”, 表单名称, 页的顺序
     details: list = field(default_factory=list)
+    key: str = ""  # the page's or field's key, shown as typed text next to the subject
 
     @property
     def kind_label(self):
@@ -174,27 +175,27 @@ def diff_definitions(old, new):
         )
     for key, page in new_pages.items():
         if key not in old_pages:
-            changes.append(Change(ADDED, _page_subject(page), [_page_contents(page)]))
+            changes.append(Change(ADDED, _page_subject(page), [_page_contents(page)], key))
             continue
         details = _page_details(old_pages[key], page, lookup)
         if details:
-            changes.append(Change(CHANGED, _page_subject(page), details))
+            changes.append(Change(CHANGED, _page_subject(page), details, key))
         for item in page.get("fields") or []:
             field_key = item["value"].get("key")
             if field_key not in old_fields:
-                changes.append(Change(ADDED, _field_subject(item), [_field_contents(item, page)]))
+                changes.append(Change(ADDED, _field_subject(item), [_field_contents(item, page)], field_key))
                 continue
             old_item, old_page = old_fields[field_key]
             details = _field_details(old_item, item, old_page, page, lookup)
             if details:
-                changes.append(Change(CHANGED, _field_subject(item), details))
+                changes.append(Change(CHANGED, _field_subject(item), details, field_key))
     # A field of an added or removed page is listed with its page, not again on its own.
     for field_key, (item, page) in old_fields.items():
         if field_key not in new_fields and page["key"] in new_pages:
-            changes.append(Change(REMOVED, _field_subject(item), [_field_contents(item, page)]))
+            changes.append(Change(REMOVED, _field_subject(item), [_field_contents(item, page)], field_key))
     for key, page in old_pages.items():
         if key not in new_pages:
-            changes.append(Change(REMOVED, _page_subject(page), [_page_contents(page)]))
+            changes.append(Change(REMOVED, _page_subject(page), [_page_contents(page)], key))
     return changes
 
 
@@ -215,12 +216,12 @@ def _titles(pages):
 
 
 def _page_subject(page):
-    return gettext("页“%(title)s”（%(key)s）") % {"title": page.get("title") or "", "key": page.get("key") or ""}
+    return gettext("页“%(title)s”") % {"title": page.get("title") or page.get("key") or ""}
 
 
 def _field_subject(item):
     value = item["value"]
-    return gettext("字段“%(label)s”（%(key)s）") % {"label": value.get("label") or "", "key": value.get("key") or ""}
+    return gettext("字段“%(label)s”") % {"label": value.get("label") or value.get("key") or ""}
 
 
 def _type_label(type_name):
@@ -368,9 +369,9 @@ def _condition(condition, lookup):
     if not key:
         return gettext("始终显示")
     controller = lookup.get(key)
-    name = controller["value"].get("label") if controller else None
-    subject = gettext("“%(label)s”（%(key)s）") % {"label": name, "key": key} if name else key
-    return gettext("%(field)s等于“%(value)s”时显示") % {"field": subject, "value": condition.get("value") or ""}
+    # The controlling field by its label (its key when it has none here), as the editor knows it.
+    name = (controller["value"].get("label") if controller else None) or key
+    return gettext("“%(field)s”等于“%(value)s”时显示") % {"field": name, "value": condition.get("value") or ""}
 
 
 def _shown(block, value):

@@ -57,7 +57,7 @@ def test_publishing_a_form_in_use_asks_first_and_says_how_many_items_and_drafts(
     assert "正被 2 个已发布的许可项目使用，有 1 份尚未提交的申请草稿" in html
     assert "压力容器制造" in html and "锅炉安装" in html
     assert "已开始的草稿保留开始时冻结的版本" in html
-    assert "字段“生产地址”（sheng_chan_di_zhi）" in html  # 本次发布的变化
+    assert "字段“生产地址”（<code>sheng_chan_di_zhi</code>）" in html  # 本次发布的变化
     assert edit_url(schema) in html  # 返回编辑
 
     response = client.post(response.url)

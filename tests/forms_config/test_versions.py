@@ -51,12 +51,12 @@ def test_a_changed_field_lists_label_type_required_options_and_condition_by_its_
     note["value"]["show_when"] = {"field": "kind", "value": "外资"}
     changes = by_subject(diff_definitions(definition(base_pages()), definition(new)))
 
-    assert changes["字段“申请单位名称”（name）"].kind == CHANGED
-    assert changes["字段“申请单位名称”（name）"].details == ["标签：“企业名称” → “申请单位名称”"]
-    assert changes["字段“企业类型”（kind）"].details == ["类型：下拉选择 → 单选", "选项：新增 “外资”；删除 “民营”"]
-    assert changes["字段“备注”（note）"].details == [
+    assert changes["字段“申请单位名称”"].kind == CHANGED and changes["字段“申请单位名称”"].key == "name"
+    assert changes["字段“申请单位名称”"].details == ["标签：“企业名称” → “申请单位名称”"]
+    assert changes["字段“企业类型”"].details == ["类型：下拉选择 → 单选", "选项：新增 “外资”；删除 “民营”"]
+    assert changes["字段“备注”"].details == [
         "必填：否 → 是",
-        "显示条件：始终显示 → “企业类型”（kind）等于“外资”时显示",
+        "显示条件：始终显示 → “企业类型”等于“外资”时显示",
     ]
     assert len(changes) == 3
 
@@ -68,11 +68,11 @@ def test_added_and_removed_pages_and_fields_are_listed_once_with_their_contents(
     new.append(page("检验能力", "testing", [field("multiline", "检验能力说明", "testing_note")]))
     changes = diff_definitions(definition(base_pages()), definition(new))
 
-    assert [(c.kind, c.subject) for c in changes] == [
-        (ADDED, "字段“成立日期”（founded）"),
-        (ADDED, "页“检验能力”（testing）"),
-        (REMOVED, "字段“备注”（note）"),
-        (REMOVED, "页“质量体系”（quality）"),
+    assert [(c.kind, c.subject, c.key) for c in changes] == [
+        (ADDED, "字段“成立日期”", "founded"),
+        (ADDED, "页“检验能力”", "testing"),
+        (REMOVED, "字段“备注”", "note"),
+        (REMOVED, "页“质量体系”", "quality"),
     ]
     assert changes[0].details == ["在页“基本情况”，类型：日期，必填"]
     assert changes[1].details == ["1 个字段：检验能力说明"]
@@ -92,11 +92,11 @@ def test_a_page_retitled_moved_fields_and_reordered_pages():
 
     assert changes["表单名称"].details == ["“旧名” → “新名”"]
     assert changes["页的顺序"].details == ["“基本情况、质量体系” → “质量体系、申请单位基本情况”"]
-    assert changes["页“申请单位基本情况”（basic）"].details == [
+    assert changes["页“申请单位基本情况”"].details == [
         "页标题：“基本情况” → “申请单位基本情况”",
         "字段顺序已调整",
     ]
-    assert changes["字段“企业名称”（name）"].details == ["所在页：“基本情况” → “质量体系”"]
+    assert changes["字段“企业名称”"].details == ["所在页：“基本情况” → “质量体系”"]
 
 
 def test_table_columns_are_compared_by_their_keys():
@@ -131,7 +131,7 @@ def test_each_publication_is_a_version_with_its_author_date_and_applications():
     assert (first.number, first.changes, first.application_count, first.live) == (1, None, 2, False)
     assert first.published_by == "系统"  # make_form_schema publishes without a user, as setup_portal does
     assert (second.number, second.application_count, second.live, second.published_by) == (2, 1, True, "王编辑")
-    assert [(c.kind, c.subject) for c in second.changes] == [(ADDED, "字段“生产地址”（address）")]
+    assert [(c.kind, c.subject, c.key) for c in second.changes] == [(ADDED, "字段“生产地址”", "address")]
     assert second.published_at >= first.published_at
     assert second.summary == "共 2 页、4 个字段"
 
@@ -169,9 +169,9 @@ def test_the_versions_page_shows_dates_authors_counts_and_the_diff_in_chinese(cl
     assert "李编辑" in html and "系统" in html
     assert "1 份" in html and "0 份" in html
     assert "与第 1 版相比" in html and "首次发布" in html
-    assert "字段“申请单位名称”（qi_ye_ming_cheng）" in html
+    assert "字段“申请单位名称”（<code>qi_ye_ming_cheng</code>）" in html
     assert "标签：“企业名称” → “申请单位名称”" in html
-    assert "字段“联系电话”（lian_xi_dian_hua）" in html and "类型：手机号" in html
+    assert "字段“联系电话”（<code>lian_xi_dian_hua</code>）" in html and "类型：手机号" in html
 
 
 def test_unpublished_changes_are_shown_apart_from_the_versions(client):
