@@ -33,6 +33,9 @@ SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "data-confirm",
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
 # An iframe's own text is never shown (Wagtail's preview iframe holds a placeholder <div>).
 INVISIBLE_ELEMENTS = {"script", "style", "template", "iframe"}
+# A hidden element whose content its script replaces before showing it: Wagtail's side-panel counter
+# (the number of problems of 检查 or comments) renders "None" until then.
+SCRIPT_FILLED = "data-side-panel-toggle-counter"
 # What is typed rather than read: keys (Ctrl + s), code and scopes on the API page (applications:read).
 TYPED_ELEMENTS = {"kbd", "code", "samp"}
 # The keys of the admin's client-side JSON whose values are shown as text.
@@ -153,7 +156,7 @@ def read_page(html):
         tag = element.tag.lower()
         if element.tail and parent is not None and parent not in hidden:
             texts.append((_name(parent), element.tail))
-        if tag in INVISIBLE_ELEMENTS or tag in TYPED_ELEMENTS:
+        if tag in INVISIBLE_ELEMENTS or tag in TYPED_ELEMENTS or element.get(SCRIPT_FILLED) is not None:
             hidden.add(element)
         if tag == "script" and (element.get("type") or "").endswith("json"):
             texts.extend(_json_texts(element.text, f"JSON of {_name(element)}", urls))
