@@ -33,6 +33,17 @@ class KeyBlock(blocks.CharBlock):
         super().__init__(required=False, max_length=50, label=_("字段键"), help_text=KEY_HELP, **kwargs)
 
 
+class FieldsBlock(FormFieldStreamBlock):
+    """wagtailstreamforms' block of field blocks, keeping its options: its __init__ calls Block.__init__()
+    without them, so the label was lost and the editor showed the child's name, "Fields"."""
+
+    def __init__(self, local_blocks=None, **kwargs):
+        super().__init__(local_blocks, **kwargs)
+        for attr, value in kwargs.items():
+            setattr(self.meta, attr, value)
+        self.label = self.meta.label or ""
+
+
 class PageBlock(blocks.StructBlock):
     """一页: a titled group of fields, optionally shown only under a condition."""
 
@@ -40,7 +51,7 @@ class PageBlock(blocks.StructBlock):
     key = KeyBlock()
     intro = blocks.TextBlock(required=False, label=_("填写说明"))
     show_when = ConditionBlock(required=False)
-    fields = FormFieldStreamBlock(label=_("字段"))
+    fields = FieldsBlock(label=_("字段"))
 
     class Meta:
         icon = "doc-empty"

@@ -135,5 +135,7 @@ register_snippet(ApplicationFormSchemaViewSet)
 @hooks.register("construct_main_menu")
 def hide_streamforms_menu(request, menu_items):
     # We use wagtailstreamforms' field blocks, not its stand-alone Form model: its menu would
-    # lead editors to forms that no application uses.
-    menu_items[:] = [item for item in menu_items if item.name != "streamforms"]
+    # lead editors to forms that no application uses. Matched by its address: its name is made from
+    # its label, which is translated (表单, locale/upstream).
+    index = reverse("wagtailstreamforms_form_modeladmin_index")
+    menu_items[:] = [item for item in menu_items if item.url != index]

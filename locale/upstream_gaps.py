@@ -44,7 +44,6 @@ TAGS = re.compile(r"<[^>]+>|&[a-z]+;|&#\d+;")
 
 # Apps whose strings nobody on a staff screen or a portal page sees: left to their English.
 SKIPPED_APPS = {
-    "django.contrib.admin": "Django's own admin is not mounted (site/portal/urls.py); Wagtail's admin is",
     "django.contrib.staticfiles": "no UI",
     "django.forms": "widget templates, no strings",
     "drf_spectacular": "the OpenAPI schema's descriptions, read by API developers",

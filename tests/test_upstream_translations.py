@@ -133,3 +133,12 @@ def test_the_admin_login_page_is_chinese(client):
     assert "密码" in html
     assert ">Password<" not in html and "Password\n" not in html
     assert "JavaScript is required" not in html
+
+
+def test_the_form_builder_names_its_field_list_in_chinese():
+    """wagtailstreamforms' FormFieldStreamBlock dropped its label, so the editor showed "Fields"
+    (forms_config/blocks.py FieldsBlock keeps it)."""
+    from forms_config.blocks import PageBlock
+
+    with translation.override("zh-hans"):
+        assert str(PageBlock().child_blocks["fields"].label) == "字段"
