@@ -81,6 +81,13 @@ def test_form_schema_editor(admin):
     assert isinstance(schema, ApplicationFormSchema)
     admin_page(admin, reverse("wagtailsnippets_forms_config_applicationformschema:edit", args=[schema.pk]))
     admin_page(admin, reverse("wagtailsnippets_forms_config_applicationformschema:add"))
+    # 版本 and 确认发布 (forms_config.version_views): plain pages, no script of their own.
+    admin_page(admin, reverse("wagtailsnippets_forms_config_applicationformschema:versions", args=[schema.pk]))
+    revision = schema.save_revision()
+    confirm = reverse(
+        "wagtailsnippets_forms_config_applicationformschema:confirm_publish", args=[schema.pk, revision.pk]
+    )
+    admin_page(admin, confirm)
 
 
 def test_staff_action_with_date_pickers():
