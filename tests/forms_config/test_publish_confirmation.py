@@ -139,3 +139,12 @@ def test_a_revision_of_another_form_is_a_404(client, editor):
     other = make_form_schema(title="备用申请书")
     url = reverse(f"{SCHEMA_URLS}:confirm_publish", args=[schema.pk, other.latest_revision_id])
     assert client.get(url).status_code == 404
+
+
+def test_publishing_an_older_revision_asks_too(client, editor):
+    schema = make_catalogue()["form"]
+    first = schema.live_revision
+    client.post(edit_url(schema), form_post(schema.title, changed_pages(), action="action-save"))
+    revert_url = reverse(f"{SCHEMA_URLS}:revisions_revert", args=[schema.pk, first.pk])
+    response = client.post(revert_url, form_post(schema.title, changed_pages()))
+    assert response.status_code == 302 and resolve(response.url).url_name == "confirm_publish"
