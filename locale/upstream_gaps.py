@@ -9,7 +9,8 @@ An app's strings are its own English catalogue (locale/en) when it ships one, el
 other catalogues, else what makemessages extracts from its source (apps shipping no catalogue at all,
 such as wagtailstreamforms and generic_chooser). A string counts as translated when gettext, under
 zh-hans and with everything Django loads (the app's zh_Hans and zh, LOCALE_PATHS), gives text with Han
-characters, or when it has nothing to translate (placeholders, punctuation, names in ALLOWED_LATIN).
+characters and without the software's name (Wagtail), or when it has nothing to translate (placeholders,
+punctuation, names in ALLOWED_LATIN).
 
 In the JSON file each entry has app, domain, msgid (and msgctxt / msgid_plural), the Chinese to write in
 "msgstr" and, as hints, the app's zh_Hant or Japanese text when it has one. --apply re-reads the .po
@@ -40,6 +41,7 @@ DOMAINS = ("django", "djangojs")
 JS_APPS = {"wagtail.admin"}
 HAN = re.compile(r"[\u3400-\u9fff]")
 PLACEHOLDERS = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{[^{}]*\}|%%")
+BRAND = re.compile(r"Wagtail")
 TAGS = re.compile(r"<[^>]+>|&[a-z]+;|&#\d+;")
 
 # Apps whose strings nobody on a staff screen or a portal page sees: left to their English.
@@ -58,8 +60,6 @@ LIBRARIES = {"django_filters": "django_filters"}
 
 # Text that stays Latin in the Chinese admin by nature (names, units, formats), so its own msgid is fine.
 ALLOWED_LATIN = {
-    "Wagtail",
-    "Wagtail CMS",
     "URL",
     "URLs",
     "ID",
@@ -204,6 +204,10 @@ def nothing_to_translate(text):
 
 
 def is_chinese(entry, forms):
+    """Chinese, and not naming the software: the admin is the bureau's (issue 19), so "Wagtail" is a gap
+    too, even inside a Chinese translation (Wagtail's own zh_Hans: "Wagtail 用户", "登录Wagtail")."""
+    if any(BRAND.search(TAGS.sub(" ", PLACEHOLDERS.sub(" ", form))) for form in forms):
+        return False
     return all(HAN.search(form) for form in forms) or nothing_to_translate(entry.msgid)
 
 
