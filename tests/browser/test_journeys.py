@@ -1981,3 +1981,54 @@ def test_a_rectification_round_completes_before_the_review_report(browser, live_
     assert rectification.confirmed_by == parties.review_body and rectification.report_name == "整改报告.pdf"
     for role_page in (applicant, reviewer):
         role_page.context.close()
+
+
+# ----- the form builder -----
+
+
+def test_an_editor_previews_a_new_form_before_publishing_it(browser, live_server):
+    """预览: a new form with a page and a field, in Wagtail's preview panel as applicants will see
+    it (forms_config/preview.py), before it is ever published; the field's panel is headed by its
+    label, and the autosaved draft carries the form's name."""
+    from forms_config.models import ApplicationFormSchema, FormSchemaVersion
+    from tests.support.factories import UserFactory
+
+    UserFactory(username="editor0001", is_superuser=True, is_staff=True, organisation=None)
+    base = live_server.url
+    page = _role_page(browser, base, "editor0001", staff=True)
+    page.context.add_init_script(CSP_VIOLATION_RECORDER)  # the preview iframe's scripts too
+    page.goto(base + reverse("wagtailsnippets_forms_config_applicationformschema:add"))
+    page.locator("#id_title").fill("锅炉安装改造维修许可申请书")
+    page.locator("#pages-root .c-sf-add-button").first.click()  # 页, the only block type
+    page.locator("#pages-0-value-title").fill("申请单位基本情况")
+    page.locator("#pages-root [data-contentpath=fields] .c-sf-add-button").first.click()
+    page.get_by_role("option", name="单行文本").click()
+    field = page.locator("#pages-root [data-contentpath=fields] [data-streamfield-child]").first
+    heading = field.locator(".c-sf-block__title").first
+    assert heading.inner_text() == ""  # not "是", the 必填 setting
+    field.locator("[data-contentpath=label] input").fill("锅炉房地址")
+    field.locator(".w-panel__toggle").first.click()  # collapsed: the heading names the field
+    assert field.locator(".c-sf-block__type").first.inner_text() == "单行文本"
+    assert heading.inner_text() == "锅炉房地址"
+
+    page.locator("[data-side-panel-toggle=preview]").click()
+    preview = page.frame_locator("#w-preview-iframe")
+    box = preview.locator("#field-f-guo_lu_fang_di_zhi")
+    box.wait_for()
+    assert box.locator("label").inner_text() == "*锅炉房地址"
+    assert box.locator('input[name="f-guo_lu_fang_di_zhi"]').is_editable()
+    assert "申请单位基本情况" in preview.locator(".page-list").inner_text()
+    page.locator("#id_preview_mode").select_option("check")  # 核对页
+    problems = preview.locator("#problems-title")
+    problems.wait_for()
+    assert "锅炉房地址" in preview.locator(".problems").inner_text()
+
+    # Nothing published: no applicant can get the form yet; a draft Wagtail's autosave kept (when
+    # it ran) has the form's name, never "(False)" or none.
+    assert not ApplicationFormSchema.objects.filter(live=True).exists()
+    assert set(ApplicationFormSchema.objects.values_list("title", flat=True)) <= {"锅炉安装改造维修许可申请书"}
+    assert not FormSchemaVersion.objects.exists()
+    frames = [frame for frame in page.frames if "/preview/" in frame.url]
+    assert frames and all(frame.evaluate("() => window.__cspViolations") == [] for frame in frames)
+    assert page.evaluate("() => window.__cspViolations") == []
+    page.context.close()
