@@ -68,20 +68,12 @@ ALLOWED = {
     "json": "file extension",
 }
 
-# The administrator's screens still show English that no catalogue can translate (it is not passed
-# through gettext): the permission names Django stores in English ("Can add group", 组 → 新建/编辑), the
-# column headers Wagtail derives from field names on 站点 ("Port", "Site name", "Root page") and the
-# "Page" label of the page choosers in 工作流 and a group's page permissions. Strict: the marker goes once
-# they are fixed.
-ADMINISTRATOR_LEFT = pytest.mark.xfail(
-    strict=True, reason="permission names, 站点's column headers and the page chooser's label are English"
-)
 ROLES = (
     "applicant",
     "authority",
     "review_body",
     "editor",
-    pytest.param("administrator", marks=ADMINISTRATOR_LEFT),
+    "administrator",
 )
 
 

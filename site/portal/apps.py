@@ -16,6 +16,8 @@ class PortalUsersAppConfig(WagtailUsersAppConfig):
         # The admin's script-src has no 'unsafe-inline': its chooser widgets must not need it
         # (portal/security.py). At start-up, so every process renders them the same way.
         from . import sessions  # noqa: F401  (its user_logged_in receiver)
+        from .admin_labels import label_wagtails_unlabelled_fields
         from .security import make_choosers_csp_safe
 
         make_choosers_csp_safe()
+        label_wagtails_unlabelled_fields()
