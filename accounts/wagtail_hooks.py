@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
 from . import account_settings
@@ -65,3 +66,29 @@ def admin_init_script():
 @hooks.register("insert_global_admin_css")
 def admin_stylesheet():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+# The bureau's admin carries the portal's name and emblem (templates/wagtailadmin/), not Wagtail's.
+# Wagtail's editor guide and release notes are English pages about Wagtail, not about this service.
+WAGTAIL_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("construct_main_menu")
+def settings_menu_without_wagtails_version(request, menu_items):
+    # Wagtail's 设置 submenu signs its foot "Wagtail v8.0.1"; the same submenu without that line.
+    for index, item in enumerate(menu_items):
+        if item.name == "settings" and type(item) is not SubmenuMenuItem:
+            menu_items[index] = SubmenuMenuItem(
+                item.label,
+                item.menu,
+                name=item.name,
+                classname=item.classname,
+                icon_name=item.icon_name,
+                attrs=item.attrs,
+                order=item.order,
+            )
+
+
+@hooks.register("construct_help_menu")
+def help_menu_without_wagtails_guides(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
