@@ -43,7 +43,8 @@ CSEI_NAME = "中国特种设备检测研究院"
 # Fictitious contacts of the review bodies (accounts/data/review_bodies.json leaves them empty).
 REVIEW_BODY_CONTACTS = {CSEI_NAME: ("刘评审", "010-00000000")}
 
-WAGTAIL_GROUPS = ("Editors", "Moderators")
+# Wagtail's example groups, named in Chinese by cms/migrations/0004_wagtail_initial_data_in_chinese.py.
+WAGTAIL_GROUPS = ("编辑人员", "审核人员")
 BEIJING = "110000"
 # The other provinces' staff: staff_<region code>, mobile 139000000<first two digits>.
 PROVINCE_STAFF_PREFIX = "staff_"

@@ -108,9 +108,6 @@ def _fixture_values():
     # Every organisation's own group is named by its kind and uuid (docs/decisions.md, decision 3):
     # an identifier the administrator sees in 组 and a user's groups.
     values.update(Group.objects.filter(name__startswith="org:").values_list("name", flat=True))
-    # Wagtail's initial data: its example groups and moderation workflow, which an administrator
-    # renames or deletes; and its root page.
-    values.update({"Moderators approval", "Moderators", "Editors", "Root"})
     # Files the fixture uploaded to 文档 and 图片, under their names.
     for model in (get_document_model(), get_image_model()):
         values.update(name.rpartition("/")[2] for name in model.objects.values_list("file", flat=True))

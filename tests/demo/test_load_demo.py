@@ -130,8 +130,8 @@ def test_one_user_per_role_each_in_its_organisation_group(demo_output):
     editor = User.objects.get(username="editor")
     assert editor.is_staff and set(editor.groups.values_list("name", flat=True)) == {
         "内容编辑",
-        "Editors",
-        "Moderators",
+        "编辑人员",
+        "审核人员",
     }
     assert editor.has_perm("wagtailadmin.access_admin")
     admin = User.objects.get(username="admin")

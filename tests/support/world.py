@@ -48,7 +48,7 @@ class World:
 
 def _give_editor_the_content_editor_permissions(editor):
     """内容编辑 as setup_portal makes it (accounts/data/staff_groups.json) and the demo editor has it:
-    form-schema permissions plus Wagtail's Editors and Moderators groups for pages, not only
+    form-schema permissions plus Wagtail's Editors and Moderators groups (编辑人员, 审核人员) for pages, not only
     access_admin as make_parties gives."""
     group = Group.objects.get(name="内容编辑")
     group.permissions.add(
@@ -62,7 +62,8 @@ def _give_editor_the_content_editor_permissions(editor):
             ],
         )
     )
-    editor.groups.add(*Group.objects.filter(name__in=["Editors", "Moderators"]))
+    # Wagtail's Editors and Moderators (cms/migrations/0004_wagtail_initial_data_in_chinese.py).
+    editor.groups.add(*Group.objects.filter(name__in=["编辑人员", "审核人员"]))
 
 
 def _attach(application, user):
