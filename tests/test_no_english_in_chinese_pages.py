@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
@@ -23,6 +23,7 @@ from accounts.models import Organisation
 from tests.support.crawl import crawl
 from tests.support.factories import UserFactory
 from tests.support.world import build_world
+from workflows import action_registry, actions
 from workflows.models import License
 from workflows.permissions import visible_applications
 
@@ -120,23 +121,43 @@ def _fixture_values():
     )
 
 
+def _action_forms(user, apps):
+    """The form of every action `user` may take now on each of `apps` (workflows/action_registry.py):
+    staff at licensing:<action>, the applicant at its page."""
+    urls = []
+    for app in apps:
+        for action in actions.available_actions(app, user):
+            facts = action_registry.declaration(action)
+            try:
+                if user.is_staff and facts.for_staff:
+                    urls.append(reverse(f"licensing:{action.value}", args=[app.pk]))
+                elif not user.is_staff and facts.page:
+                    urls.append(reverse(f"applications:{facts.page}", args=[app.uuid]))
+            except NoReverseMatch:  # taken by the system (a sweep), no form
+                continue
+    return urls
+
+
 def _starts(world, role):
-    """(start pages, pages whose every link is followed)"""
+    """(start pages, pages whose every link is followed, action forms that must be visited)"""
+    user = _user(world, role)
     apps = list(world.apps.values()) + [world.objects["rectification_open"], world.objects["rectification_reported"]]
-    visible = set(visible_applications(_user(world, role)).values_list("pk", flat=True))
+    visible = set(visible_applications(user).values_list("pk", flat=True))
     apps = [app for app in apps if app.pk in visible]
     if role == "applicant":
+        forms = _action_forms(user, apps)
         details = [
             reverse("applications:page", args=[app.uuid, 1])
             if app.state == "draft"
             else reverse("applications:detail", args=[app.uuid])
             for app in apps
         ]
-        return ["/", reverse("my_services"), *details], details
+        return ["/", reverse("my_services"), *details, *forms], details, forms
     if role in ("authority", "review_body"):
+        forms = _action_forms(user, apps)
         details = [reverse("licensing:detail", args=[app.pk]) for app in apps if app.state != "draft"]
-        return ["/admin/", *details], details
-    return ["/admin/"], []
+        return ["/admin/", *details, *forms], details, forms
+    return ["/admin/"], [], []
 
 
 @pytest.mark.django_db
@@ -144,9 +165,12 @@ def _starts(world, role):
 def test_no_english_words(world, role):
     client = Client()
     client.force_login(_user(world, role))  # staff sessions pass the second factor (tests/conftest.py)
-    starts, thorough = _starts(world, role)
+    starts, thorough, forms = _starts(world, role)
     report = crawl(client, starts, allowed=set(ALLOWED), masks=_fixture_values(), thorough=thorough, per_name=2)
-    print(f"{role}: {len(report.visited)} pages, {len(report.words())} English words")
+    print(f"{role}: {len(report.visited)} pages ({len(forms)} action forms), {len(report.words())} English words")
+    assert set(forms) <= set(report.visited), f"action forms not visited: {sorted(set(forms) - set(report.visited))}"
+    if role in ("applicant", "authority", "review_body"):
+        assert forms, "the fixture world gives this role actions to take"
     assert not report.findings and not report.errors, (
         f"{role}: English on {len({f.url for f in report.findings})} of {len(report.visited)} pages:\n"
         + report.summary()
