@@ -48,8 +48,6 @@ TAGS = re.compile(r"<[^>]+>|&[a-z]+;|&#\d+;")
 SKIPPED_APPS = {
     "django.contrib.staticfiles": "no UI",
     "django.forms": "widget templates, no strings",
-    "drf_spectacular": "the OpenAPI schema's descriptions, read by API developers",
-    "wagtail.contrib.styleguide": "a developer's page of Wagtail's components, not installed",
     "csp": "no UI",
     "modelcluster": "no UI",
 }
