@@ -90,7 +90,7 @@ def _condition_label(parsed, condition):
     if not key:
         return ""
     controller = parsed.fields_by_key.get(key)
-    return gettext("“%(field)s”为“%(value)s”时显示") % {
+    return gettext("“%(field)s”等于“%(value)s”时显示") % {
         "field": controller.label if controller else key,
         "value": condition.get("value") or "",
     }

@@ -140,7 +140,7 @@ def test_display_conditions_hide_and_name_their_controller(client, editor, schem
     # The conditional page waits for the same answer, and the editor is told why.
     section = re.search(r'<section class="preview-page" id="preview-page-3"[^>]*>', html).group(0)
     assert 'data-show-when-field="f-has_branches"' in section and " hidden" in section
-    assert "本页只在“是否设有分支机构”为“是”时显示。" in html
+    assert "本页只在“是否设有分支机构”等于“是”时显示。" in html
     assert "data-show-when-form" in html and "js/show_when.js" in html
 
 
