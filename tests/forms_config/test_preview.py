@@ -172,6 +172,8 @@ def test_a_new_form_is_previewed_before_it_is_ever_saved(client, editor):
     html = preview(client, url, edit_form("新表单", [BASIC]))
     assert "申请单位名称" in html
     assert not ApplicationFormSchema.objects.exists()
+    # The name comes first, as for saving (the autosave never keeps an unnamed form).
+    assert client.post(url, edit_form("", [BASIC])).json()["is_valid"] is False
 
 
 def test_the_preview_modes_are_all_pages_each_page_and_the_check_page(schema):
