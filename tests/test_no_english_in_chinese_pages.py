@@ -46,16 +46,8 @@ ALLOWED = {
     "TS": "licence-number prefix (TSG 07-2019: TS + digits)",
     "TSXK": "application reference prefix (workflows/numbering.py)",
     "TSG": "the regulation's designation (TSG 07-2019)",
-    "GB": "national standard designation (GB/T 2260 region codes)",
-    # two-factor login: the app and the standard staff install and type codes from
-    "TOTP": "the one-time password standard of the staff second factor",
-    "API": "开放接口 (the JSON API) is named so for its users",
-    "URL": "the API's base URL and a QR code's address",
-    "ID": "ID of a token or record in the API's documentation",
-    "QR": "the licence's QR code (二维码 is also shown)",
-    "Token": "the API's Authorization header scheme (Authorization: Token …)",
-    "Bearer": "the API's Authorization header scheme",
-    "Authorization": "the HTTP header name the API page tells developers to send",
+    # names of technologies, as Chinese users know them
+    "URL": "a page's address (Wagtail's 缩略名 help: 用于URL的页面名称)",
     "JSON": "the API's and 表单导入/导出's format",
     "OpenAPI": "the API description's standard (接口说明（OpenAPI）)",
     "ERP": "the example of a token's use on 接口令牌 (“ERP 系统”), as enterprises name their systems",
@@ -64,8 +56,6 @@ ALLOWED = {
     "JavaScript": "what the browser's setting is called in the admin's no-script notice",
     # file extensions in document and upload names (受理决定书-….pdf, 导出 JSON's .json file)
     "pdf": "file extension",
-    "png": "file extension",
-    "jpg": "file extension",
     "json": "file extension",
 }
 
