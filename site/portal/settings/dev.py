@@ -8,6 +8,13 @@ ALLOWED_HOSTS = ["*"]
 # The demo (`manage.py load_demo`: demo accounts and applications) exists in dev, test and bench settings only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 
+# A refused URL shows the Chinese 404 page, not Django's technical page with every URL pattern
+# (portal/errors.py DevelopmentNotFoundMiddleware; just before axes, which must stay last).
+# DEBUG_TECHNICAL_404=1 brings Django's page back for a developer chasing a URL pattern.
+DEBUG_TECHNICAL_404 = env.get_bool("DEBUG_TECHNICAL_404", False)
+MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "portal.errors.DevelopmentNotFoundMiddleware")
+
 # Background jobs run in-process, at once, with no broker: `make run` needs no Redis and no
 # worker. A failed delivery is not retried in the request; `manage.py deliver_outbox` retries.
 CELERY_TASK_ALWAYS_EAGER = True
