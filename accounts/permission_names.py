@@ -2,7 +2,7 @@
 
 Django stores each permission's name once, when `migrate` creates it, in English and with the model's
 untranslated verbose name ("Can add group", "Can change 用户"); Wagtail's group screens (组 → 对象权限,
-页面权限, 集合权限) show that stored name, so the administrator read English however complete the
+页面权限, 集合权限) show that stored name, so the administrator reads English however complete the
 catalogues are. After each app's migrations its permissions are named in Chinese: the default ones
 (add/change/delete/view) from the model's Chinese verbose name, Wagtail's own from its catalogue (its
 permission names are msgids there, such as "Delete pages with children"), publish/lock/unlock as
