@@ -164,3 +164,9 @@ def test_a_developer_can_have_djangos_technical_404_back(anonymous):
     with override_settings(DEBUG=True, DEBUG_TECHNICAL_404=True, MIDDLEWARE=dev_middleware()):
         response = anonymous.get("/no-such-file.html")
     assert response.status_code == 404 and "URLconf" in response.content.decode()
+
+
+def test_in_development_the_apis_json_404_stays_json(anonymous):
+    with override_settings(DEBUG=True, MIDDLEWARE=dev_middleware()):
+        response = anonymous.get("/api/v1/no-such-endpoint/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
