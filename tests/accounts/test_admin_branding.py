@@ -113,6 +113,7 @@ def test_the_second_factor_pages_carry_the_name(client):
     html = response.content.decode()
     assert "两步验证" in html
     assert title(html).endswith(f" - {NAME}") and favicon(html) == [EMBLEM]
+    assert lxml.html.fromstring(html).xpath("//h1//img/@src") == [EMBLEM]
 
 
 def test_the_emblem_is_our_own_svg():
