@@ -11,6 +11,8 @@ below. A name an administrator gave in Chinese is left alone, and so is one with
 language whatever the reader's: the portal's is Chinese.
 """
 
+import re
+
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,11 +31,11 @@ OTHER_ACTIONS = {
     "lock": _("可锁定%(name)s"),
     "unlock": _("可解锁%(name)s"),
 }
-HAN = ("\u3400", "\u9fff")
+HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _has_han(text):
-    return any(HAN[0] <= char <= HAN[1] for char in text)
+    return bool(HAN.search(text))
 
 
 def chinese_name(permission, model):

@@ -30,7 +30,15 @@ def fill(path):
     catalogue.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     filled = 0
     for entry in catalogue:
-        if entry.obsolete or not CJK.search(entry.msgid):
+        if entry.obsolete:
+            continue
+        if not CJK.search(entry.msgid):
+            # msgmerge's fuzzy guess for a string without Chinese (“%(text)s”) is another string's
+            # text: drop it, so the source string itself shows.
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+                entry.msgstr = ""
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             continue
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid}
