@@ -33,6 +33,14 @@ class User(AbstractUser):
             ),
         ]
 
+    def get_full_name(self):
+        """A Chinese name is family name then given name, with no space (Django joins "first last");
+        the 姓名 given at registration wins. Wagtail shows this in its menus and listings."""
+        return self.real_name or f"{self.last_name}{self.first_name}".strip()
+
+    def get_short_name(self):
+        return self.get_full_name() or self.username
+
     @property
     def display_name(self):
         return self.real_name or self.get_full_name() or self.username

@@ -1348,6 +1348,12 @@ def test_key_screens_of_each_role(browser, live_server):
     page.locator("#register-form button[type=submit].primary").click()
     page.locator("#error-summary").wait_for()
     save_screen(page, "registration-errors")
+    # The admin's branded login and a refused address's Chinese page, before anyone logs in.
+    for name, path, ok in [("admin-login", "/admin/login/", True), ("error-404", "/no-such-page/", False)]:
+        assert page.goto(base + path).ok is ok, path
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => window.__axeState === 'done'")
+        save_screen(page, name)
     _login(page, base, "demo_enterprise")
     draft, corrected = world["draft"], world["corrected"]
     shots = [
@@ -1374,6 +1380,7 @@ def test_key_screens_of_each_role(browser, live_server):
     staff = _demo_staff_page(browser, base, "bj_staff", DESKTOP)
     reviewed = world["reviewed"]
     for name, path in [
+        ("staff-dashboard", "/admin/"),
         ("staff-queue", "/admin/licensing/"),
         ("staff-detail", f"/admin/licensing/{reviewed.pk}/"),
         ("staff-decision", f"/admin/licensing/{reviewed.pk}/approve/"),
@@ -1388,10 +1395,17 @@ def test_key_screens_of_each_role(browser, live_server):
         save_screen(staff, name)
     staff.context.close()
 
+    from forms_config.models import ApplicationFormSchema
+
+    form = ApplicationFormSchema.objects.filter(live=True).order_by("pk").first()
     editor = _demo_staff_page(browser, base, "editor", DESKTOP)
     for name, path in [
         ("editor-forms", reverse("wagtailsnippets_forms_config_applicationformschema:list")),
         ("editor-form-import", reverse("wagtailsnippets_forms_config_applicationformschema:import")),
+        (
+            "editor-form-versions",
+            reverse("wagtailsnippets_forms_config_applicationformschema:versions", args=[form.pk]),
+        ),
     ]:
         assert editor.goto(base + path).ok, path
         editor.wait_for_load_state("load")
