@@ -21,6 +21,7 @@ from .review import (
     ReviewReport,
 )
 from .settings import WorkflowSettings
+from .signing import SigningIdentity, SigningKind
 
 __all__ = [
     "AccessKind",
@@ -57,5 +58,7 @@ __all__ = [
     "ReviewFile",
     "ReviewFileKind",
     "ReviewReport",
+    "SigningIdentity",
+    "SigningKind",
     "WorkflowSettings",
 ]
