@@ -6,6 +6,7 @@ through workflows.signing.signer_for; `signer_for_test()` is a pyHanko signer fo
 `ca_certificate()` is the root to validate against.
 """
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pypdf import PdfWriter
 
 from demo.signing_ca import SigningCA
 from workflows.models import SigningIdentity
@@ -103,3 +105,13 @@ def signer_for_test(name=TEST_SIGNER_NAME):
     if name not in _signers:
         _signers[name] = simple_signer(issue_for_test(name))
     return _signers[name]
+
+
+def pdf_for_test(pages=1):
+    """A small unsigned PDF (blank A4 pages) to sign."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -376,6 +376,13 @@ PORTAL_BASE_URL = env.get("PORTAL_BASE_URL") or env.get("WAGTAILADMIN_BASE_URL",
 # The key of the licence verification codes; SECRET_KEY when unset. Codes are stored at issue
 # time, so changing it affects only licences issued afterwards.
 LICENSE_VERIFICATION_KEY = env.get("LICENSE_VERIFICATION_KEY", "")
+# Signed documents (workflows/signing.py, docs/operations.md "Signing certificates"): with this on, an
+# authority without an active 电子签章证书 cannot issue a document (the action fails); off, it issues
+# them unsigned. Off here and in dev/test, on in production.py.
+DOCUMENT_SIGNING_REQUIRED = env.get_bool("DOCUMENT_SIGNING_REQUIRED", False)
+# PEM files of further root certificates a signature on an uploaded PDF may chain to, beside the
+# roots of the authorities' own certificate chains (workflows.signing.trust_roots).
+SIGNING_TRUST_ROOTS = env.get_list("SIGNING_TRUST_ROOTS")
 WAGTAIL_I18N_ENABLED = False
 # 帐号 → 区域设置 offers the portal's two languages, not Wagtail's forty (each named in its own
 # language), and no time zone: the service runs on China's time (TIME_ZONE), one zone hides the field.

@@ -39,6 +39,9 @@ WAGTAILADMIN_BASE_URL = env.require(
 )
 # The licences' QR codes and verification links: never the request's host in production.
 PORTAL_BASE_URL = env.get("PORTAL_BASE_URL") or WAGTAILADMIN_BASE_URL
+# Every issued document carries its authority's signature; one without a certificate issues nothing
+# (docs/operations.md, "Signing certificates").
+DOCUMENT_SIGNING_REQUIRED = env.get_bool("DOCUMENT_SIGNING_REQUIRED", True)
 SMS_BACKEND = env.require("SMS_BACKEND", "name the dotted path of an SMS provider backend (see docs/operations.md).")
 
 # --- Several machines (docs/operations.md, "Running on several machines"). Each is off unless

@@ -17,6 +17,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SMS_BACKEND = "accounts.sms.backends.locmem.LocmemBackend"
 # On in tests whatever the shell says: tests/conftest.py verifies force-logged-in staff.
 STAFF_2FA_REQUIRED = True
+# Off whatever the shell says: an authority without a 电子签章证书 issues unsigned documents, so only
+# the signing tests give one (tests/support/signing.py identity_for_test).
+DOCUMENT_SIGNING_REQUIRED = False
 
 _tmp = Path(tempfile.mkdtemp(prefix="portal-test-"))
 MEDIA_ROOT = _tmp / "media"
