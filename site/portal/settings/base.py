@@ -358,6 +358,11 @@ PDF_CJK_FONT = env.get("PDF_CJK_FONT", "")
 # Load xhtml2pdf and that font when each process starts (forms_config/apps.py), so the first PDF after
 # a start is as quick as the next; a second or so per start. Off only for test runs (test.py).
 PDF_WARM_UP = env.get_bool("PDF_WARM_UP", True)
+# An RFC 3161 timestamp service for issued documents' signatures (workflows/pdf_signing.py): with
+# a URL, each signature carries a timestamp token (PAdES B-T), so it stays provably made while the
+# certificate was valid after that certificate expires or is revoked. Off (empty) by default.
+SIGNING_TSA_URL = env.get("SIGNING_TSA_URL", "")
+SIGNING_TSA_TIMEOUT = env.get_int("SIGNING_TSA_TIMEOUT", 10)
 
 # Application form field types are ours (forms_config/wagtailstreamforms_fields.py): the built-in
 # ones derive a field's name from its label, which breaks stored data when a label is edited.
