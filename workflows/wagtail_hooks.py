@@ -1,5 +1,6 @@
 """Wagtail admin wiring for workflows."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from .calendar_admin import CalendarDayViewSet
@@ -40,3 +41,19 @@ def register_statistics_viewset():
     from .statistics_admin import StatisticsViewSet
 
     return StatisticsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_signing_identity_viewset():
+    # 电子签章证书, under 设置: each authority's signing certificate (superusers, manage_signingidentity).
+    from .signing_admin import SigningIdentityViewSet
+
+    return SigningIdentityViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_signing_log_actions(actions):
+    from .signing import ACTIVATE_LOG_ACTION, DEACTIVATE_LOG_ACTION
+
+    actions.register_action(ACTIVATE_LOG_ACTION, _("启用电子签章证书"), _("启用电子签章证书"))
+    actions.register_action(DEACTIVATE_LOG_ACTION, _("停用电子签章证书"), _("停用电子签章证书"))

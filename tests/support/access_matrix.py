@@ -211,6 +211,11 @@ EXPECTED = {
     "outbox:index": Own(NO_ROLE),
     "outbox:index_results": Own(NO_ROLE),
     "outbox:retry": Own(NO_ROLE, values=lambda w: {"pk": 1}),
+    # 电子签章证书: superusers and workflows.manage_signingidentity, which no role here holds.
+    **{
+        f"signing_identities:{name}": Own(NO_ROLE, values=pk_of("signing_identity"))
+        for name in ("index", "index_results", "add", "edit", "delete", "history", "history_results", "usage")
+    },
     # 统计分析: every authority (its own jurisdiction; SAMR all); review bodies and editors are
     # refused like the other staff screens (Wagtail's redirect to the dashboard).
     "statistics:index": Own(

@@ -19,6 +19,7 @@ from wagtail.models import Collection, Page
 from cms.models import GuidePage
 from tests.support.builders import make_catalogue
 from tests.support.factories import OrganisationFactory
+from tests.support.signing import identity_for_test
 from tests.support.workflow_builders import PDF_BYTES, application_in, future, make_parties
 from workflows import actions
 from workflows.models import ApplicationAttachment, ApplicationState, CalendarDay, Notification, ReviewFile
@@ -149,6 +150,8 @@ def build_world():
         "rectification_open": rectification_open,
         "rectification_reported": rectification_reported,
         "rectification": rectification_reported.rectifications.get(),
+        # Inactive: the world's documents stay unsigned (only the signing tests sign).
+        "signing_identity": identity_for_test(parties.authority.organisation, active=False),
     }
     assert objects["notification"] is not None
     return World(parties=parties, apps=apps, objects=objects)
