@@ -162,13 +162,14 @@ def _timed(function, runs):
 def django_pdf(runs):
     """Rendering in a warm worker, no HTTP: the whole 申请书 of a sampled application
     (workflows.printing.print_application, as the print view calls it, fetch included) and a
-    受理决定书 rendered as documents.issue renders it, without storing a new document."""
+    受理决定书 rendered as documents.issue renders it, without storing a new document, then the same
+    rendered and signed (workflows/pdf_signing.py) as documents.issue signs it."""
     _django_setup()
     from django.conf import settings
     from django.utils import timezone, translation
 
     from forms_config.pdf import render_pdf
-    from workflows import documents
+    from workflows import documents, pdf_signing
     from workflows.models import Application, Document, DocumentKind
     from workflows.printing import print_application
 
@@ -199,7 +200,31 @@ def django_pdf(runs):
         with translation.override(settings.LANGUAGE_CODE):
             return render_pdf(documents.template_for(DocumentKind.ACCEPTANCE_DECISION), context)
 
-    return {"application": _timed(whole_application, runs), "decision": _timed(decision, runs)}
+    signer = bench_signer()
+    sampled = Document.objects.select_related("application__authority").get(uuid=sample["acceptance_decision"])
+    authority_name = sampled.application.authority.name
+
+    def decision_signed():
+        # Render and sign, as documents.issue does (the signer's PKCS#12 file is read once per
+        # process by workflows.signing, so loading it is not part of a document's cost).
+        return pdf_signing.sign_pdf(decision(), signer, signer_name=authority_name)
+
+    return {
+        "application": _timed(whole_application, runs),
+        "decision": _timed(decision, runs),
+        "decision_signed": _timed(decision_signed, runs),
+    }
+
+
+def bench_signer():
+    """A pyHanko signer loaded from PKCS#12 bytes the demo CA issued (demo/signing_ca.py: ECDSA
+    P-256, the chain embedded), as workflows.signing loads an authority's file."""
+    from pyhanko.sign import signers
+
+    from demo.signing_ca import SigningCA
+
+    issued = SigningCA.create().issue("基准测试审批机关")
+    return signers.SimpleSigner.load_pkcs12_data(issued.pkcs12("bench"), other_certs=(), passphrase=b"bench")
 
 
 # ----- gunicorn ---------------------------------------------------------------------------------
@@ -509,7 +534,21 @@ def pdf_lines(pdf):
             f"p95 {data['p95']:.0f} ms over {data['runs']} renders — target ≤{target} ms: "
             f"{'met' if data['median'] <= target else 'NOT met'}"
         )
+    if "decision_signed" in pdf:
+        lines.append(signing_line(pdf["decision"], pdf["decision_signed"]))
     return lines
+
+
+def signing_line(unsigned, signed):
+    from bench.scenarios import SIGNING_TARGET_MS
+
+    added = signed["median"] - unsigned["median"]
+    return (
+        f"PDF in a warm worker, 受理决定书PDF rendered and signed (PAdES, visible seal): median "
+        f"{signed['median']:.0f} ms, p95 {signed['p95']:.0f} ms over {signed['runs']} runs; signing adds "
+        f"{added:.0f} ms to the {unsigned['median']:.0f} ms render — target ≤{SIGNING_TARGET_MS} ms added: "
+        f"{'met' if added <= SIGNING_TARGET_MS else 'NOT met'}"
+    )
 
 
 def machine(postgresql):
