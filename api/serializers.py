@@ -5,8 +5,10 @@ from rest_framework import serializers
 
 from accounts.validators import validate_credit_code
 from workflows import progress
-from workflows.models import ApplicationKind, ApplicationState
+from workflows.models import ApplicationKind, ApplicationState, DocumentKind
 from workflows.models.licences import LicenseStatus
+from workflows.signature_check import HEADLINES
+from workflows.signature_check import Status as VerdictStatus
 from workflows.verification import normalise_query, validate_license_number
 
 from . import services
@@ -121,3 +123,50 @@ class LicenceVerifyQuerySerializer(serializers.Serializer):
         if attrs.get("number") and attrs.get("credit_code"):
             raise serializers.ValidationError(_("number 与 credit_code 只能提供其中一个。"))
         return attrs
+
+
+# --- documents/verify/: workflows.signature_check.Verdict.as_dict ------------------------------
+
+
+class DocumentVerifyRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("待核验的PDF文件（multipart/form-data，不超过 20 MB）"))
+
+
+class SignerSerializer(serializers.Serializer):
+    authority = serializers.CharField(help_text=_("签署机关"))
+    subject = serializers.CharField(help_text=_("签名证书的主体名称"))
+    not_before = serializers.DateTimeField(help_text=_("证书有效期起"))
+    not_after = serializers.DateTimeField(help_text=_("证书有效期至"))
+    signed_at = serializers.DateTimeField(allow_null=True, help_text=_("签名时间（有时间戳时为时间戳时间）"))
+    timestamped = serializers.BooleanField(help_text=_("签名是否带有时间戳"))
+    expired_now = serializers.BooleanField(help_text=_("证书现已过期（签名时有效的，签名仍然有效）"))
+    rotated = serializers.BooleanField(help_text=_("证书已被更换（签名时有效的，签名仍然有效）"))
+
+
+class DocumentRecordSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, help_text=_("文书种类"))
+    kind_display = serializers.CharField()
+    number = serializers.CharField(allow_blank=True, help_text=_("文号（许可证为许可证编号）"))
+    issued_on = serializers.DateField(help_text=_("签发日期"))
+    authority = serializers.CharField(help_text=_("签发机关"))
+
+
+class DocumentLicenceSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text=_("许可证编号"))
+    status = serializers.ChoiceField(choices=LicenseStatus.choices)
+    status_display = serializers.CharField()
+    valid_until = serializers.DateField()
+    superseded_by = serializers.CharField(allow_blank=True, help_text=_("换发后的许可证编号"))
+    authority = serializers.CharField(help_text=_("发证机关"))
+
+
+class DocumentVerifyResultSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(status.value, HEADLINES[status]) for status in VerdictStatus],
+        help_text=_("核验结论：valid 为签名有效且与签发记录一致，其余见各取值说明"),
+    )
+    message = serializers.CharField(help_text=_("核验结论（界面语言，默认中文）"))
+    details = serializers.ListField(child=serializers.CharField(), help_text=_("说明"))
+    signer = SignerSerializer(allow_null=True, help_text=_("签名证书所属的审批机关；未识别时为 null"))
+    record = DocumentRecordSerializer(allow_null=True, help_text=_("本系统的签发记录；文件不一致时为 null"))
+    licence = DocumentLicenceSerializer(allow_null=True, help_text=_("许可证及准予许可决定书：许可证的当前状态"))

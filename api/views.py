@@ -5,6 +5,9 @@
 - GET licences/verify/?number=…|credit_code=… (scope licences:verify): the public record of the
   licence, the same as the public verification page (workflows.verification), counted against the
   same allowance per client IP and per organisation as that page (check_lookup_allowed).
+- POST documents/verify/ (scope licences:verify): a PDF (multipart, field `file`) checked as
+  许可证查询's 核验文件 does (workflows.signature_check): signature, signer, record, licence status;
+  the same allowance as a licence lookup; the file is held in memory only and not kept.
 - GET schema/: the OpenAPI 3 schema (drf-spectacular), anonymous.
 """
 
@@ -16,11 +19,14 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import status
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.memory_uploads import BoundedMemoryUploadHandler
 from core.ratelimit import client_ip
+from workflows import signature_check
 from workflows.verification import check_lookup_allowed, find_licences, public_record
 
 from . import exceptions, services
@@ -30,6 +36,8 @@ from .permissions import HasScope
 from .serializers import (
     ApplicationFilterSerializer,
     ApplicationSerializer,
+    DocumentVerifyRequestSerializer,
+    DocumentVerifyResultSerializer,
     ErrorSerializer,
     LicenceVerifyQuerySerializer,
     LicenceVerifyResultSerializer,
@@ -134,6 +142,35 @@ class LicenceVerifyView(ApiViewMixin, APIView):
         licences = find_licences(**query.validated_data)
         records = [public_record(licence) for licence in licences]
         return Response(LicenceVerifyResultSerializer({"count": len(records), "results": records}).data)
+
+
+@extend_schema(
+    summary=_("核验文书的电子签名"),
+    description=_(
+        "上传审批机关签发的许可证或决定书PDF（multipart/form-data，字段 file），返回与许可证查询页“核验文件”"
+        "相同的结论：签名是否完好、签署机关及证书有效期、是否与本系统签发记录一致、许可证当前状态。"
+        "文件不保存。与许可证核验共用查询次数限额。需要权限范围 licences:verify。"
+    ),
+    request={"multipart/form-data": DocumentVerifyRequestSerializer},
+    responses={200: DocumentVerifyResultSerializer, **error_responses(400, 401, 403, 429)},
+)
+class DocumentVerifyView(ApiViewMixin, APIView):
+    required_scope = ApiScope.LICENCES_VERIFY
+    parser_classes = [MultiPartParser]
+
+    def initial(self, request, *args, **kwargs):
+        # Before the body is parsed: the file stays in memory (core/memory_uploads.py).
+        request._request.upload_handlers = [BoundedMemoryUploadHandler(request._request, signature_check.MAX_BYTES)]
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request):
+        upload = DocumentVerifyRequestSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        refused = check_lookup_allowed(client_ip(request), request.auth.organisation)
+        if refused is not None:
+            raise exceptions.LookupLimited(refused)
+        verdict = signature_check.check_upload(upload.validated_data["file"])
+        return Response(DocumentVerifyResultSerializer(verdict.as_dict()).data)
 
 
 class SchemaView(SpectacularJSONAPIView):

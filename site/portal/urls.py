@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts.admin_login import AdminLoginView, AdminLogoutView
 from portal.sessions import keepalive
 from workflows.views.my_services import MyServicesView
-from workflows.views.verify import verify_license
+from workflows.views.verify import verify_document, verify_license
 
 urlpatterns = [
     # No CSRF token: the worst a forged switch does is change the visitor's UI language, and a
@@ -36,6 +36,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # 许可证查询: public, anonymous; the URL every licence's QR code carries (workflows.verification).
     path("verify/", verify_license, name="verify_license"),
+    path("verify/document/", verify_document, name="verify_document"),
 ]
 
 if settings.DEBUG:

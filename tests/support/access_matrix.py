@@ -223,6 +223,8 @@ EXPECTED = {
     ),
     # 许可证查询: public to everyone, logged in or not (GET only; the answer is the same for all).
     "verify_license": Own(PUBLIC, post=False),
+    # 核验文件 on that page: anyone may POST a PDF (with the page's CSRF token); a GET goes to the page.
+    "verify_document": Own(expect("redirect /verify/"), allowed=ROLES),
     # 接口令牌 (我的办事): every applicant organisation's members; staff have none (404). Revoking
     # without an active token sends the member back to the page.
     "api_token:manage": Own(ANY_APPLICANT),
@@ -233,6 +235,7 @@ EXPECTED = {
     "api:application_list": Own(expect("401")),
     "api:application_detail": Own(expect("401"), values=lambda w: {"reference": w.apps[S.REVIEWED].reference}),
     "api:licence_verify": Own(expect("401")),
+    "api:document_verify": Own(expect("401")),
     "api:schema": Own(PUBLIC, post=False),
     "api:not_found": Own(expect("404")),
     # CMS pages: public
