@@ -1,11 +1,12 @@
 """Proof that a bureau can put the product into service as it ships: from an empty
 PostgreSQL database, with the production settings (DEBUG off), the commands of docs/operations.md
 "First start of a new site" — migrate, collectstatic, setup_portal, createsuperuser — then people
-through the site's URLs (tests/support/production_journey.py, in a process of its own): the administrator
-creates a Zhejiang bureau staff user, an enterprise in 浙江 registers and applies, the staff member
-asks for a correction. The applicant sees the notice in-app, and a real Celery worker, with Redis as
-the broker, delivers the SMS (Alibaba Cloud's API, served here by a stand-in on 127.0.0.1) and the
-e-mail (an SMTP server on 127.0.0.1).
+through the site's URLs (tests/support/production_journey.py, in a process of its own): the
+administrator creates a Zhejiang bureau staff user and registers the bureau's 电子签章证书, an
+enterprise in 浙江 registers and applies, the staff member asks for a correction, whose 补正告知书
+is signed by the bureau. The applicant sees the notice in-app, and a real Celery worker, with Redis
+as the broker, delivers the SMS (Alibaba Cloud's API, served here by a stand-in on 127.0.0.1) and
+the e-mail (an SMTP server on 127.0.0.1).
 
 Nothing here uses the test database: the site gets a database of its own, created and dropped here.
 PostgreSQL and Redis only (skipped on the SQLite default).
@@ -33,6 +34,8 @@ REDIS_DB = int(os.environ.get("PROOF_REDIS_DB", "7"))
 NOTICE_TEMPLATE = "SMS_PROOF_NOTICE"
 WAIT_SECONDS = 90
 SITE_URL = "https://tsxk.zj-bureau.example.cn"
+PROOF_SIGNING_SECRET_ENV = "PORTAL_SIGNING_PASSPHRASE_ZJ"  # noqa: S105 (a variable's name)
+PROOF_SIGNING_PASSPHRASE = "proof-signing-" + uuid.uuid4().hex
 
 pytestmark = [
     pytest.mark.skipif(
@@ -105,6 +108,10 @@ def site_env(empty_database, outside_world, tmp_path):
         "DJANGO_SUPERUSER_PASSWORD": "Admin@2026first",
         "DJANGO_SUPERUSER_EMAIL": "admin@zj-bureau.example.cn",
         "PROOF_SMS_LOG": str(tmp_path / "sms.jsonl"),
+        # The bureau's 电子签章证书 (production signs every document, DOCUMENT_SIGNING_REQUIRED): a
+        # PKCS#12 file the administrator registers in the admin, its passphrase in the environment.
+        "PROOF_SIGNING_PKCS12": str(signing_file(tmp_path)),
+        PROOF_SIGNING_SECRET_ENV: PROOF_SIGNING_PASSPHRASE,
     }
     # Set by the browser suite's conftest when it shares this pytest worker; never in a deployment.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -112,6 +119,18 @@ def site_env(empty_database, outside_world, tmp_path):
     import redis
 
     redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).delete(queue)
+
+
+def signing_file(tmp_path):
+    """A certificate for the Zhejiang bureau from a throwaway test CA (demo/signing_ca.py), as the
+    PKCS#12 file a bureau is issued."""
+    from demo.signing_ca import SigningCA
+
+    issued = SigningCA.create(name="首次启动测试根证书", organisation="测试").issue("浙江省市场监督管理局")
+    path = tmp_path / "zhejiang.p12"
+    path.write_bytes(issued.pkcs12(PROOF_SIGNING_PASSPHRASE))
+    path.chmod(0o600)
+    return path
 
 
 def manage(env, *args):
@@ -176,6 +195,7 @@ def test_a_new_bureau_serves_from_the_first_start(site_env, empty_database, outs
     assert journey.returncode == 0, f"{journey.stdout[-4000:]}\n{journey.stderr[-6000:]}"
     result = json.loads(journey.stdout.strip().splitlines()[-1])
     assert "补正" in result["in_app"]
+    assert result["signed_by"] == "浙江省市场监督管理局"  # the 补正告知书 carries the bureau's signature
 
     # The worker delivers what the 补正 action put in the outbox: the SMS through the provider's API
     # and the e-mail through SMTP, each once.

@@ -5,6 +5,11 @@ holds `application`, `items`, `document` (kind label, number, issued date), the 
 the applicant, plus what the kind needs (the correction notice, the review body, the reasons,
 the licence, the feedback). A rendering failure raises, and the action's transaction rolls back
 with it: no decision without its document.
+
+Each document is signed for its authority right after rendering (workflows/signing.py, PAdES
+through workflows/pdf_signing.py), so the stored file and its sha256 are the signed ones. A
+signing failure is a DocumentNotSigned: a ValidationError, so the action rolls back, its file is
+removed (files_removed_on_failure) and the action's form shows staff the reason in Chinese.
 """
 
 import contextlib
@@ -13,12 +18,15 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from forms_config.pdf import render_pdf
 
+from . import signing
 from .models import Document, DocumentKind
 
 logger = logging.getLogger(__name__)
@@ -69,6 +77,19 @@ def _remove(files):
             storage.delete(name)
 
 
+class DocumentNotSigned(ValidationError):
+    """The document could not be signed (workflows.signing.SigningError): nothing is issued."""
+
+
+def signed(content, authority):
+    """`content` signed for `authority`, or DocumentNotSigned with the reason for staff."""
+    try:
+        return signing.sign_for_authority(content, authority)
+    except signing.SigningError as error:
+        message = gettext("文书未能加盖电子签章，本次办理未生效：%(reason)s") % {"reason": error}
+        raise DocumentNotSigned(message, code="signing") from error
+
+
 def template_for(kind):
     return f"pdf/documents/{kind}.html"
 
@@ -89,6 +110,7 @@ def issue(application, kind, user, event=None, number="", issued_on=None, **cont
     # officer's screen happens to use (docs/domain.md, "Documents issued").
     with translation.override(settings.LANGUAGE_CODE):
         content = render_pdf(template_for(kind), context)
+    content = signed(content, application.authority)
     document = Document(
         application=application,
         kind=kind,

@@ -1,10 +1,12 @@
 """The people's part of tests/test_production_first_start.py, run in a process of its own with the
 production settings (DEBUG off, HTTPS behind a proxy, the real SMS backend, tasks on the broker):
 
-an administrator enrols the second factor and creates a staff user of the Zhejiang bureau in
-设置 → 用户; an enterprise in 浙江 gets its registration code by SMS, registers and applies for a
-provincial level; the new staff member logs in, enrols, and asks for a correction (补正). Every step
-goes through the site's own URLs with Django's test client (the same requests a browser sends,
+an administrator enrols the second factor, creates a staff user of the Zhejiang bureau in
+设置 → 用户 and registers the bureau's PKCS#12 file in 设置 → 电子签章证书; an enterprise in 浙江
+gets its registration code by SMS, registers and applies for a provincial level; the new staff
+member logs in, enrols, and asks for a correction (补正), whose 补正告知书 is signed with that
+certificate. Every step goes
+through the site's own URLs with Django's test client (the same requests a browser sends,
 without a browser); only filling the 申请书's pages uses the services the page view calls.
 
 The driving test starts the fake SMS provider (it appends every request it gets to the file named by
@@ -35,7 +37,7 @@ from demo.applications import demo_application_values  # noqa: E402  (plain data
 from demo.pdfs import demo_pdf  # noqa: E402
 from tests.support.accounts import PASSWORD, enterprise_data, png_file  # noqa: E402
 from workflows import services  # noqa: E402
-from workflows.models import Application, ApplicationState  # noqa: E402
+from workflows.models import Application, ApplicationState, DocumentKind  # noqa: E402
 
 ADMIN_PASSWORD = os.environ["DJANGO_SUPERUSER_PASSWORD"]
 APPLICANT_MOBILE = "13700003301"
@@ -92,6 +94,32 @@ def create_bureau_staff(admin):
     }
     expect(admin.post(reverse("wagtailusers_users:add"), data), 302, "设置 → 用户 → 添加用户")
     return zhejiang
+
+
+def install_signing_certificate(admin, authority):
+    """设置 → 电子签章证书 → 添加: the bureau's PKCS#12 file and the name of the variable holding its
+    passphrase (docs/operations.md, "Signing certificates"); production signs every document."""
+    data = {
+        "authority": authority.pk,
+        "kind": "pkcs12",
+        "pkcs12_path": os.environ["PROOF_SIGNING_PKCS12"],
+        "secret_env": "PORTAL_SIGNING_PASSPHRASE_ZJ",
+        "pkcs11_module": "",
+        "pkcs11_token_label": "",
+        "pkcs11_key_label": "",
+        "active": "on",
+    }
+    expect(admin.post(reverse("signing_identities:add"), data), 302, "设置 → 电子签章证书 → 添加")
+
+
+def signer_of(document):
+    """The common name of the certificate that signed a stored document (pyHanko reads it)."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    [signature] = PdfFileReader(io.BytesIO(document.read())).embedded_signatures
+    return signature.signer_cert.subject.native["common_name"]
 
 
 def register_enterprise(applicant):
@@ -151,6 +179,7 @@ def main():
     admin = browser()
     staff_login(admin, os.environ["DJANGO_SUPERUSER_USERNAME"], ADMIN_PASSWORD)
     zhejiang = create_bureau_staff(admin)
+    install_signing_certificate(admin, zhejiang)
 
     applicant = browser()
     user = register_enterprise(applicant)
@@ -174,6 +203,7 @@ def main():
                 "mobile": APPLICANT_MOBILE,
                 "email": APPLICANT_EMAIL,
                 "in_app": notices[0].strip(),
+                "signed_by": signer_of(application.documents.get(kind=DocumentKind.CORRECTION_NOTICE)),
             },
             ensure_ascii=False,
         )

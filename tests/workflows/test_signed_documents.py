@@ -7,9 +7,12 @@ software would: intact, trusted, covering the whole file, signed by the authorit
 """
 
 import datetime
+import hashlib
 import io
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -21,10 +24,12 @@ from tests.support.bad_files import pdf_document
 from tests.support.builders import make_catalogue
 from tests.support.pdf import body_text
 from tests.support.signing import ca_certificate, identity_for_test, signer_for_test
+from tests.support.storage import private_files
 from tests.support.timestamping import timestamper_for_test
 from tests.support.workflow_builders import (
     application_in,
     make_parties,
+    refresh,
     submitted,
 )
 from workflows import actions, pdf_signing
@@ -216,3 +221,106 @@ def test_timestamper_from_settings_is_off_unless_a_url_is_set(settings):
     settings.SIGNING_TSA_URL = "http://127.0.0.1:9/tsa"
     stamper = pdf_signing.timestamper_from_settings()
     assert stamper.url == "http://127.0.0.1:9/tsa"
+
+
+# ----- documents issued through the real actions -----
+
+
+def feedback_document(parties):
+    """The 评审反馈表, issued by the applicant's 提交反馈 with the reference feedback form."""
+    from forms_config.models import FormSchemaVersion
+    from forms_config.reference_data import FEEDBACK_FORM, load_form
+
+    application = application_in(ApplicationState.REVIEWED, parties)
+    schema, _created = load_form(FEEDBACK_FORM)
+    version = FormSchemaVersion.objects.freeze(schema)
+    answers = {"arrived_on_time": "是", "followed_rules": "是", "conduct": "满意", "misconduct": "否"}
+    answers |= {"overall": "满意", "respondent_name": "李华", "respondent_phone": "010-12345678"}
+    assert not version.parsed.problems(answers)
+    actions.submit_feedback(application, parties.applicant, version, answers)
+    return issued(application, DocumentKind.REVIEW_FEEDBACK)
+
+
+def test_every_kind_is_stored_signed_by_its_authority(parties, signing_authority):
+    documents = [*documents_of_every_kind(parties), feedback_document(parties)]
+    assert {document.kind for document in documents} == set(DocumentKind.values)
+    for document in documents:
+        content = document.read()
+        _, status = assert_signed_by(content, BEIJING)
+        assert status.signing_cert.sha256.hex() == signing_authority.fingerprint.lower()
+        assert document.sha256 == hashlib.sha256(content).hexdigest()  # the hash of the signed file
+        shown = seal_text(content)
+        if document.kind in VISIBLE:
+            assert BEIJING in shown and "电子签章" in shown, document.kind
+            when = timezone.localtime(status.signer_reported_dt)
+            assert f"签章时间：{when.year}年{when.month}月{when.day}日 {when:%H:%M:%S}" in shown
+        else:
+            assert shown == "", document.kind
+        _, broken = validated(tampered(content))
+        assert not broken.intact, document.kind
+
+
+def test_without_an_identity_and_not_required_documents_stay_unsigned(parties, settings):
+    settings.DOCUMENT_SIGNING_REQUIRED = False
+    application = application_in(ApplicationState.ACCEPTED, parties)
+    document = issued(application, DocumentKind.ACCEPTANCE_DECISION)
+    assert not PdfFileReader(io.BytesIO(document.read())).embedded_signatures
+
+
+def assert_refused_cleanly(parties, application, expected):
+    """受理 fails: the form's error names the reason, nothing changed, no row and no file left."""
+    stored_before = private_files()
+    with pytest.raises(ValidationError) as caught:
+        actions.accept(application, parties.authority, parties.review_body_org, "材料齐全")
+    message = " ".join(caught.value.messages)
+    assert "文书未能加盖电子签章，本次办理未生效" in message and expected in message, message
+    application = refresh(application)
+    assert application.state == ApplicationState.SUBMITTED
+    assert not Document.objects.filter(application=application).exists()
+    assert not application.events.filter(transition="accept").exists()
+    assert private_files() == stored_before
+
+
+def test_a_missing_pkcs12_file_refuses_the_action(parties):
+    identity = identity_for_test(parties.authority.organisation)
+    Path(identity.pkcs12_path).unlink()
+    assert_refused_cleanly(parties, submitted(parties), "找不到电子签章证书文件")
+
+
+def test_an_expired_certificate_refuses_the_action(parties):
+    now = timezone.now()
+    identity_for_test(
+        parties.authority.organisation,
+        not_before=now - datetime.timedelta(days=400),
+        not_after=now - datetime.timedelta(days=1),
+    )
+    assert_refused_cleanly(parties, submitted(parties), "过期")
+
+
+def test_signing_required_without_an_identity_refuses_the_action(parties, settings):
+    settings.DOCUMENT_SIGNING_REQUIRED = True
+    assert_refused_cleanly(parties, submitted(parties), "尚未配置电子签章证书")
+
+
+def test_the_staff_form_shows_the_reason_and_keeps_the_application(parties, client):
+    from django.urls import reverse
+
+    identity = identity_for_test(parties.authority.organisation)
+    Path(identity.pkcs12_path).unlink()
+    application = submitted(parties)
+    client.force_login(parties.authority)
+    response = client.post(
+        reverse("licensing:accept", args=[application.pk]),
+        {"review_body": parties.review_body_org.pk, "comment": "材料齐全", "confirmed": "on"},
+    )
+    assert response.status_code == 400
+    assert "文书未能加盖电子签章，本次办理未生效" in response.content.decode()
+    assert refresh(application).state == ApplicationState.SUBMITTED
+
+
+def test_a_configured_timestamp_service_timestamps_every_document(parties, signing_authority, monkeypatch):
+    monkeypatch.setattr(pdf_signing, "timestamper_from_settings", timestamper_for_test)
+    application = application_in(ApplicationState.ACCEPTED, parties)
+    content = issued(application, DocumentKind.ACCEPTANCE_DECISION).read()
+    _, status = assert_signed_by(content, BEIJING, timestamped=True)
+    assert status.timestamp_validity.intact and status.timestamp_validity.trusted
