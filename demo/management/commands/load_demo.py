@@ -17,6 +17,7 @@ from django.test import override_settings
 
 from cms.models import LicenseItemPage, LicenseLevel
 from demo import accounts, applications
+from demo import signing as demo_signing
 
 # The bureau the summary names as its example of staff_<region code>.
 PROVINCE_STAFF_EXAMPLE = accounts.province_staff_username("330000")
@@ -66,11 +67,14 @@ class Command(BaseCommand):
                 [username for username, _role, url in logins if url.endswith("/admin/")]
                 + [username for username, _name in province_staff]
             )
+            # Before the applications, so their decision letters and licence are signed.
+            signing_summary = demo_signing.load_signing_identities()
             demo_applications, demo_warnings = applications.load_demo_applications()
 
         self.stdout.write(
             f"许可目录 {LicenseItemPage.objects.count()} 个许可项目、{LicenseLevel.objects.count()} 个级别/参数。"
         )
+        self.print_signing(signing_summary)
         if demo_applications is None:
             self.stdout.write("演示企业已有提交过的许可申请，未再添加演示申请。")
         else:
@@ -85,6 +89,15 @@ class Command(BaseCommand):
             "（TOTP，6位，30秒），登录后输入其显示的动态验证码。"
         )
         self.stdout.write(self.style.WARNING("演示密钥与演示密码一样是公开的，仅供试用，切勿用于生产环境。"))
+
+    def print_signing(self, summary):
+        if summary.problem:
+            self.stdout.write(self.style.WARNING(f"演示电子签章证书未配置：{summary.problem}；文书将不带电子签章。"))
+            return
+        self.stdout.write(
+            f"电子签章证书：{summary.authorities} 个审批机关均已配置（本次新建 {summary.created} 个），"
+            f"演示根证书和证书文件在 {summary.directory}，口令在环境变量 {demo_signing.PASSPHRASE_ENV}。"
+        )
 
     def print_logins(self, logins, province_staff):
         """A short summary that fits a terminal: the password once, the accounts by where they log

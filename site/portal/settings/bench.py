@@ -13,6 +13,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("SMS_BACKEND", "accounts.sms.backends.locmem.LocmemBackend")
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+# load_demo gives every authority a signing certificate from the demo CA (production settings
+# require one to issue a document); their passphrase, as in the dev settings.
+os.environ.setdefault("DEMO_SIGNING_PASSPHRASE", "demo-signing-passphrase")
 
 from .production import *  # noqa: E402, F403
 

@@ -25,6 +25,11 @@ LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405
 # Mail is printed in the console unless EMAIL_BACKEND names another (a local SMTP catcher, say).
 EMAIL_BACKEND = env.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# The demo's signing certificates (load_demo, demo/signing.py): files under var/signing/, their
+# passphrase a published default unless DEMO_SIGNING_PASSPHRASE is set. Never in production.
+DEMO_SIGNING_DIR = VAR_DIR / "signing"  # noqa: F405
+env.set_default("DEMO_SIGNING_PASSPHRASE", "demo-signing-passphrase")
+
 try:
     from .local import *  # noqa: F403
 except ImportError:

@@ -24,6 +24,12 @@ def require(name, hint):
     return value
 
 
+def set_default(name, value):
+    """Put `value` into the environment under `name` unless it is set: for a secret the code reads
+    from the environment at run time (the demo's signing passphrase), in dev and test settings only."""
+    os.environ.setdefault(name, value)
+
+
 def get_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:

@@ -32,6 +32,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# load_demo's signing certificates (demo/signing.py): a temporary folder, the published passphrase.
+DEMO_SIGNING_DIR = _tmp / "signing"
+env.set_default("DEMO_SIGNING_PASSPHRASE", "demo-signing-passphrase")
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
