@@ -14,6 +14,7 @@ a seal area (the 评审反馈表) gets an invisible signature.
 """
 
 import asyncio
+import concurrent.futures
 import io
 import re
 from dataclasses import dataclass
@@ -178,8 +179,20 @@ def sign_pdf(pdf_bytes, signer, *, signer_name, signed_at=None, timestamper=None
         metadata, signer=signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=field_spec
     )
     output = io.BytesIO()
-    asyncio.run(_sign(pdf_signer, writer, signed_at, output))
+    _run(_sign(pdf_signer, writer, signed_at, output))
     return output.getvalue()
+
+
+def _run(coroutine):
+    """Run pyHanko's coroutine to its end from synchronous code. Where an event loop already runs
+    in this thread (an async server, Playwright's sync API in the browser tests), asyncio.run
+    refuses, so the coroutine gets a thread of its own: signing touches no database."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _sign(pdf_signer, writer, signed_at, output):

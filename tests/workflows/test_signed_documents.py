@@ -324,3 +324,14 @@ def test_a_configured_timestamp_service_timestamps_every_document(parties, signi
     content = issued(application, DocumentKind.ACCEPTANCE_DECISION).read()
     _, status = assert_signed_by(content, BEIJING, timestamped=True)
     assert status.timestamp_validity.intact and status.timestamp_validity.trusted
+
+
+def test_sign_pdf_works_where_an_event_loop_is_running(parties):
+    import asyncio
+
+    content = unsigned_decision(parties)
+
+    async def inside_a_loop():
+        return pdf_signing.sign_pdf(content, signer_for_test(BEIJING), signer_name=BEIJING)
+
+    assert_signed_by(asyncio.run(inside_a_loop()), BEIJING)
