@@ -51,7 +51,7 @@ test-fast: install fonts
 SCREENSHOTS_DIR ?= docs/screens
 screenshots: install fonts chromium
 	env -u DATABASE_URL -u REDIS_URL SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) $(BIN)/python -m pytest -p no:xdist -q \
-		tests/browser/test_journeys.py -k "key_screens or 375px"
+		tests/browser/test_journeys.py -k "key_screens or 375px or verifies_a_signed_licence"
 
 # The security figures the README quotes: matrix size, hostile inputs, bad files, faults.
 security-figures: install

@@ -1332,6 +1332,65 @@ def test_every_portal_page_works_at_375px(browser, live_server, tmp_path):
     context.close()
 
 
+def _outside_the_browser_loop(function, *args):
+    """`function(*args)` in a thread of its own: Playwright's sync API keeps an asyncio loop
+    running in the test's thread, where pyHanko's asyncio.run (signing, validating) refuses to run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def call():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
+def test_a_visitor_verifies_a_signed_licence_by_uploading_it(browser, live_server, tmp_path):
+    """核验文件: the licence PDF issued by the real 准予许可 with the authority's signing identity,
+    uploaded by a visitor on 许可证查询, is 签名有效, signed by that authority and on record; its
+    altered copy is 签名无效. Saves docs/screens/verify-signature.png (`make screenshots`)."""
+    from tests.browser.screens import DESKTOP, save_screen
+    from tests.support.builders import make_catalogue
+    from tests.support.signed_files import issued_licence, with_byte_changed
+    from tests.support.workflow_builders import make_parties
+
+    parties = make_parties(make_catalogue())
+    licence, document, _identity = _outside_the_browser_loop(issued_licence, parties)
+    signed = tmp_path / "许可证.pdf"
+    signed.write_bytes(document.read())
+    altered = tmp_path / "许可证-副本.pdf"
+    altered.write_bytes(with_byte_changed(document.read()))
+    assert b"/ByteRange" in document.read()  # signed by documents.issue, not after the fact
+
+    base = live_server.url
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(base + "/")
+    page.get_by_role("link", name="许可证查询").first.click()
+    page.get_by_role("heading", name="核验文件").wait_for()
+    page.get_by_label("待核验文件").set_input_files(str(signed))
+    page.get_by_role("button", name="核验", exact=True).click()
+    verdict = page.locator("#verdict")
+    verdict.wait_for()
+    assert page.locator("#verdict-headline").inner_text() == "签名有效"
+    assert page.locator("#verdict-signer .signer-authority").inner_text() == licence.authority.name
+    assert licence.number in page.locator("#verdict-record").inner_text()
+    assert "有效" in page.locator("#verdict-licence [data-status]").inner_text()
+    page.wait_for_function("() => window.__axeState === 'done'")
+    save_screen(page, "verify-signature")
+
+    page.get_by_label("待核验文件").set_input_files(str(altered))
+    page.get_by_role("button", name="核验", exact=True).click()
+    page.locator('#verdict[data-status="altered"]').wait_for()
+    assert page.locator("#verdict-headline").inner_text() == "签名无效（文件在签名后被修改）"
+    context.close()
+
+
 def test_key_screens_of_each_role(browser, live_server):
     """The screens docs/screens/ shows (`make screenshots`), at desktop width, each checked by
     axe-core: registration, the application's pages and check page, the applicant's list, detail

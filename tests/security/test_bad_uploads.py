@@ -34,13 +34,14 @@ from tests.support.bad_files import (
     PNG,
     REFUSALS_CHECKED,
     REVIEW_LIMIT,
+    VERIFY_LIMIT,
     corpus,
     executable_payloads,
 )
 from tests.support.builders import ApplicationFactory, field, make_catalogue, make_form_schema, page
 from tests.support.factories import UserFactory
 from tests.support.workflow_builders import application_in, future, make_parties, refresh
-from workflows import actions
+from workflows import actions, signature_check
 from workflows.models import (
     ApplicationAttachment,
     ApplicationState,
@@ -115,6 +116,29 @@ def test_every_bad_file_is_refused_at_registration(client):
     assert failures == []
     assert not get_user_model().objects.exists()
     assert not Organisation.objects.filter(kind="enterprise").exists()
+    assert stored_files() == before
+
+
+# --- 许可证查询's 核验文件: every file gets a verdict, none 签名有效, nothing kept -------------------
+
+
+def test_every_bad_file_gets_a_chinese_verdict_at_verify_document(client):
+    assert VERIFY_LIMIT == signature_check.MAX_BYTES
+    url = reverse("verify_document")
+    before = stored_files()
+    failures = []
+    for n, bad in enumerate([*corpus(VERIFY_LIMIT), *PDF_ONLY_EXTRA], start=1):
+        response = client.post(url, {"file": upload(bad.name, bad.content)}, REMOTE_ADDR=f"10.6.{n}.1")
+        body = response.content.decode()
+        if response.status_code != 200 or 'data-status="valid"' in body:
+            failures.append(f"{bad.why}: {response.status_code}")
+            continue
+        verdict = response.context.get("verdict")
+        errors = response.context["upload_form"].errors.get("file")
+        # A verdict, or (an empty file) the form's own message.
+        chinese([verdict.headline, *verdict.details] if verdict else errors)
+        assert executable_payloads(body) == [], bad.why
+    assert failures == []
     assert stored_files() == before
 
 

@@ -329,6 +329,7 @@ MB = 1024 * KB
 LICENCE_LIMIT = 256 * KB  # BUSINESS_LICENCE_MAX_BYTES for these tests: keeps the oversize file small
 FIELD_LIMIT_MB = 1
 REVIEW_LIMIT = 10 * MB  # forms_config.uploads.DEFAULT_MAX_MB, what the review report form uses
+VERIFY_LIMIT = 20 * MB  # workflows.signature_check.MAX_BYTES
 # One row per entry point (name, size limit, whether it takes PDF only), for the README's count.
 ENTRY_POINTS = [
     ("registration business licence", LICENCE_LIMIT, False),
@@ -337,6 +338,8 @@ ENTRY_POINTS = [
     ("review report (PDF only)", REVIEW_LIMIT, True),
     ("review materials (PDF/JPG/PNG)", REVIEW_LIMIT, False),
     ("rectification report (PDF/JPG/PNG)", REVIEW_LIMIT, False),
+    # 核验文件 on 许可证查询 (workflows/signature_check.py MAX_BYTES): a verdict, never 签名有效.
+    ("许可证查询 核验文件 (PDF only)", VERIFY_LIMIT, True),
 ]
 CORPUS_SIZE = len(corpus(KB))
 REFUSALS_CHECKED = sum(CORPUS_SIZE + (len(PDF_ONLY_EXTRA) if pdf_only else 0) for _n, _l, pdf_only in ENTRY_POINTS)

@@ -47,30 +47,7 @@ def issued_licence(parties):
     actions with the authority holding a signing identity, so the stored PDF is signed."""
     identity = identity_for_test(parties.catalogue["beijing"])
     application = application_in(ApplicationState.APPROVED, parties)
-    _sign_unsigned(application, identity)  # TEMPORARY until documents.issue signs
     return application.license, licence_document(application), identity
-
-
-def _sign_unsigned(application, identity):
-    from django.core.files.base import ContentFile
-
-    from workflows import signing
-
-    for document in list(application.documents.all()):
-        data = document.read()
-        if b"/ByteRange" in data:
-            continue
-        signed = sign(data, signing.signer_for(identity))
-        copy = Document(
-            application=application,
-            kind=document.kind,
-            number=document.number,
-            issued_by=document.issued_by,
-            sha256=Document.digest(signed),
-        )
-        copy.file.save("signed.pdf", ContentFile(signed), save=False)
-        copy.save()
-        Document.objects.filter(pk=document.pk).update(kind="x")
 
 
 def signed_range_end(data):
