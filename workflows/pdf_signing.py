@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.content import PdfContent
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
@@ -166,7 +166,16 @@ def sign_pdf(pdf_bytes, signer, *, signer_name, signed_at=None, timestamper=None
         x1, y1, x2, y2 = area.box
         field_spec = fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=area.page, box=area.box)
         appearance = seal_appearance(signer_name, signed_at, x2 - x1, y2 - y1)
-        stamp_style = StaticStampStyle(background=_ImportedPdfBytes(appearance), border_width=0)
+        stamp_style = StaticStampStyle(
+            background=_ImportedPdfBytes(appearance),
+            border_width=0,
+            # The block is drawn at the field's size: no margin (pyHanko's default is 5 pt), no scaling.
+            background_layout=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MIN,
+                y_align=layout.AxisAlignment.ALIGN_MIN,
+                margins=layout.Margins.uniform(0),
+            ),
+        )
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         name=signer_name,

@@ -186,6 +186,8 @@ def test_the_field_lies_over_the_seal_area_below_the_signature_lines(parties):
     signed = pdf_signing.sign_pdf(content, signer_for_test(BEIJING), signer_name=BEIJING)
     [widget] = [a.get_object() for a in PdfReader(io.BytesIO(signed)).pages[-1]["/Annots"]]
     assert [float(v) for v in widget["/Rect"]] == pytest.approx(list(area.box), abs=0.01)
+    # The block fills the field: drawn at its size, neither scaled nor moved.
+    assert b"1 0 0 1 0 0 cm /Seal Do" in widget["/AP"]["/N"].get_object().get_data()
 
 
 def test_a_document_without_a_seal_area_gets_an_invisible_signature():
