@@ -286,6 +286,7 @@ def test_the_schema_is_public_openapi_3(db):
         "/api/v1/applications/",
         "/api/v1/applications/{reference}/",
         "/api/v1/licences/verify/",
+        "/api/v1/documents/verify/",
     }
     assert schema["components"]["securitySchemes"]["ApiToken"]["scheme"] == "bearer"
 
