@@ -54,6 +54,8 @@ ALLOWED = {
     "MPa": "unit of pressure in the catalogue's levels (TSG 07-2019)",
     "English": "the language switch names the other language in that language",
     "JavaScript": "what the browser's setting is called in the admin's no-script notice",
+    "PKCS": "the standards a signing key is kept by (PKCS#12 证书文件, PKCS#11 硬件密钥), as CAs and vendors name them",
+    "PIN": "a hardware key's PIN (电子签章证书's 口令或 PIN)",
     # file extensions in document and upload names (受理决定书-….pdf, 导出 JSON's .json file)
     "pdf": "file extension",
     "json": "file extension",

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('pkcs12', 'PKCS#12 证书文件'), ('pkcs11', 'PKCS#11 硬件密钥')], default='pkcs12', max_length=10, verbose_name='密钥类型')),
-                ('pkcs12_path', models.CharField(blank=True, help_text='服务器上 PKCS#12（.p12/.pfx）文件的绝对路径，文件权限应为 0600。', max_length=500, verbose_name='证书文件路径')),
+                ('pkcs12_path', models.CharField(blank=True, help_text='服务器上 PKCS#12 证书文件（.p12）的绝对路径，文件权限应为 0600。', max_length=500, verbose_name='证书文件路径')),
                 ('secret_env', models.CharField(help_text='保存证书文件口令或硬件密钥 PIN 的环境变量名称；口令本身不保存在数据库中。', max_length=100, verbose_name='口令环境变量名')),
                 ('pkcs11_module', models.CharField(blank=True, help_text='硬件密钥厂商提供的 PKCS#11 动态库路径。', max_length=500, verbose_name='PKCS#11 模块路径')),
                 ('pkcs11_token_label', models.CharField(blank=True, max_length=100, verbose_name='硬件密钥标签')),

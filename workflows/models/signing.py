@@ -56,7 +56,7 @@ class SigningIdentity(models.Model):
         _("证书文件路径"),
         max_length=500,
         blank=True,
-        help_text=_("服务器上 PKCS#12（.p12/.pfx）文件的绝对路径，文件权限应为 0600。"),
+        help_text=_("服务器上 PKCS#12 证书文件（.p12）的绝对路径，文件权限应为 0600。"),
     )
     secret_env = models.CharField(
         _("口令环境变量名"),
