@@ -15,10 +15,13 @@ import importlib.util
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -164,11 +167,19 @@ def signer_for(identity, *, at=None, check_recorded=True):
         signer = _pkcs11_signer(identity)
     else:
         signer = _pkcs12_signer(identity)
-    if check_recorded and identity.fingerprint and certificate_fingerprint(signer.signing_cert) != identity.fingerprint:
-        raise SigningError(
-            _("电子签章证书文件中的证书与登记的证书不一致（文件可能已被替换），请在“电子签章证书”中重新保存。")
-        )
-    _check_validity(signer.signing_cert, at)
+    try:
+        if (
+            check_recorded
+            and identity.fingerprint
+            and certificate_fingerprint(signer.signing_cert) != identity.fingerprint
+        ):
+            raise SigningError(
+                _("电子签章证书文件中的证书与登记的证书不一致（文件可能已被替换）。更换证书请新建一条电子签章证书。")
+            )
+        _check_validity(signer.signing_cert, at)
+    except SigningError:
+        _close(signer)
+        raise
     return signer
 
 
@@ -196,25 +207,59 @@ def _chain_of(signer):
     return ordered
 
 
-def _check_key_matches(signer):
-    """Sign a probe and verify it with the certificate's public key: a key and a certificate that
-    do not belong together would make every document's signature invalid."""
-    probe = b"portal signing identity probe"
+def _run(coroutine):
+    # pyHanko's signing API is async. Where an event loop already runs in this thread (an async
+    # server, Playwright's sync API around load_demo in the browser tests) asyncio.run refuses,
+    # so the coroutine gets a thread of its own (as workflows/pdf_signing.py does).
     try:
-        mechanism = signer.get_signature_mechanism_for_digest("sha256")
-        signature = asyncio.run(signer.async_sign_raw(probe, "sha256"))
-        DefaultSignatureValidator().validate_signature(signature, probe, signer.signing_cert.public_key, mechanism)
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _public_key_der(public_key):
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _check_key_matches(signer):
+    """A key and a certificate that do not belong together would make every document's signature
+    invalid. A key in hand (PKCS#12) is compared with the certificate's public key; a key on a
+    token signs a probe that the certificate's public key must verify."""
+    try:
+        certificate_key = x509.load_der_x509_certificate(signer.signing_cert.dump()).public_key()
+        if isinstance(signer, signers.SimpleSigner):
+            private_key = serialization.load_der_private_key(signer.signing_key.dump(), password=None)
+            matches = _public_key_der(private_key.public_key()) == _public_key_der(certificate_key)
+        else:
+            probe = b"portal signing identity probe"
+            mechanism = signer.get_signature_mechanism_for_digest("sha256")
+            signature = _run(signer.async_sign_raw(probe, "sha256"))
+            DefaultSignatureValidator().validate_signature(signature, probe, signer.signing_cert.public_key, mechanism)
+            matches = True
     except Exception as exc:
         raise SigningError(_("证书与私钥不匹配：该证书不是用这个私钥签发的。")) from exc
+    if not matches:
+        raise SigningError(_("证书与私钥不匹配：该证书不是用这个私钥签发的。"))
+
+
+def _close(signer):
+    session = getattr(signer, "pkcs11_session", None)
+    if session is not None:
+        session.close()
 
 
 def read_certificate(identity):
     """Load `identity`'s key and certificate as signing would, check they belong together and are
     valid now, and record the certificate's facts on it (not saved). Raises SigningError."""
     signer = signer_for(identity, check_recorded=False)
-    _check_key_matches(signer)
-    identity.store_certificate(signer.signing_cert, _chain_of(signer))
-    return signer
+    try:
+        _check_key_matches(signer)
+        identity.store_certificate(signer.signing_cert, _chain_of(signer))
+    finally:
+        _close(signer)
+    return identity
 
 
 def save_identity(identity, *, user=None):
@@ -268,9 +313,7 @@ def sign_for_authority(pdf_bytes, authority):
         logger.exception("Signing a document for authority %s failed", authority.pk)
         raise SigningError(_("文书电子签章失败，未签发任何文书，请稍后重试或联系系统管理员。")) from exc
     finally:
-        session = getattr(signer, "pkcs11_session", None)
-        if session is not None:
-            session.close()
+        _close(signer)
 
 
 def _load_pem_file(path):

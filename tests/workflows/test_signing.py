@@ -1,10 +1,12 @@
 """workflows/signing.py: an authority's signer, its refusals, signing an issued PDF, the trust roots."""
 
+import asyncio
 import datetime
 import io
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -171,6 +173,28 @@ def test_a_key_that_does_not_match_the_certificate_is_refused():
     with pytest.raises(signing.SigningError, match="证书与私钥不匹配"):
         signing._check_key_matches(mismatched)
     signing._check_key_matches(simple_signer(one))
+
+
+def test_a_probe_signature_checks_a_key_the_site_cannot_read():
+    # A token's key (PKCS#11) is checked by signing a probe; shown here with a signer that is not a
+    # SimpleSigner, called where an event loop already runs (Playwright's sync API, an async server).
+    one, other = issue_for_test("甲"), issue_for_test("乙")
+
+    class TokenLike(signers.Signer):
+        def __init__(self, inner):
+            self.inner = inner
+            super().__init__(signing_cert=inner.signing_cert, cert_registry=inner.cert_registry)
+
+        async def async_sign_raw(self, data, digest_algorithm, dry_run=False):
+            return await self.inner.async_sign_raw(data, digest_algorithm, dry_run)
+
+    async def in_a_loop():
+        signing._check_key_matches(TokenLike(simple_signer(one)))
+        mismatched = simple_signer(IssuedCertificate(key=other.key, certificate=one.certificate, chain=one.chain))
+        with pytest.raises(signing.SigningError, match="证书与私钥不匹配"):
+            signing._check_key_matches(TokenLike(mismatched))
+
+    asyncio.run(in_a_loop())
 
 
 def test_trust_roots_are_the_chains_tops_and_the_configured_files(authority, settings, tmp_path):
