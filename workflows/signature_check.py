@@ -21,8 +21,11 @@ Nothing is stored and nothing about the file or its uploader is logged; every fa
 with a Chinese headline, never an exception.
 """
 
+import asyncio
+import concurrent.futures
 import datetime
 import enum
+import functools
 import hashlib
 import io
 import logging
@@ -201,7 +204,7 @@ def _judge(sig, reader, data, document):
         # No difference analysis: an issued document is never updated after signing, so anything
         # after the signed revision (even validation data a reader may append) is not the file
         # issued, and the analysis costs per revision of a file anyone may send.
-        status = validate_pdf_signature(sig, context, skip_diff=True)
+        status = _validate(sig, context)
     except Exception as error:  # SignatureValidationError, asn1crypto's errors: a broken signature
         logger.info("signature check: the signature could not be validated (%s)", type(error).__name__)
         return _verdict(Status.ALTERED, _("签名数据已损坏，无法校验。"))
@@ -221,6 +224,18 @@ def _judge(sig, reader, data, document):
     if document is None or document.application.authority_id != identity.authority_id:
         return _verdict(Status.NOT_ON_RECORD, signer=signer)
     return _verdict(Status.VALID, signer=signer, **_record_facts(document))
+
+
+def _validate(sig, context):
+    """pyHanko's validation, which runs its coroutine with asyncio.run: in a thread of its own
+    where an event loop already runs in this one (an async server, Playwright's sync API)."""
+    run = functools.partial(validate_pdf_signature, sig, context, skip_diff=True)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 def _signing_time(sig):
