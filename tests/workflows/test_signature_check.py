@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pypdf import PdfReader, PdfWriter
 
 from tests.support.bad_files import ACTIVE_PDFS, ELF, PDF, UNPARSEABLE_PDFS
@@ -24,9 +25,10 @@ from tests.support.signed_files import (
     with_page_added,
 )
 from tests.support.signing import identity_for_test, issue_for_test, pdf_for_test, simple_signer
+from tests.support.timestamping import timestamper_for_test
 from tests.support.workflow_builders import application_in, make_parties
-from workflows import signature_check, signing
-from workflows.models import ApplicationState, DocumentKind, License, SigningIdentity
+from workflows import pdf_signing, signature_check, signing
+from workflows.models import ApplicationState, Document, DocumentKind, License, SigningIdentity
 from workflows.signature_check import Status
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +256,76 @@ def test_the_api_form_of_a_verdict(issued):
     assert answer["signer"]["authority"] == "北京市市场监督管理局"
     assert answer["record"]["number"] == licence.number
     assert answer["licence"]["status"] == "valid"
+
+
+# --- timestamps (PAdES B-T): the signing time a TSA vouches for -------------------------------
+
+
+def test_a_timestamped_document_from_the_real_action_is_valid(parties, monkeypatch):
+    monkeypatch.setattr(pdf_signing, "timestamper_from_settings", timestamper_for_test)
+    _licence, document, _identity = issued_licence(parties)
+    verdict = check(document.read())
+    assert verdict.status == Status.VALID, verdict.details
+    assert verdict.signer.timestamped
+
+
+def test_a_certificate_expired_since_still_proves_a_document_timestamped_while_it_was_valid(issued):
+    """Issue 20, deliverable 4: signed (and time-stamped) inside the certificate's validity, the
+    document stays 签名有效 after the certificate has expired."""
+    _licence, document, identity = issued
+    now = timezone.now()
+    signed_then = now - datetime.timedelta(days=30)
+    certificate = issue_for_test(
+        "北京市市场监督管理局",
+        not_before=now - datetime.timedelta(days=400),
+        not_after=now - datetime.timedelta(days=1),
+    )
+    expired = SigningIdentity(authority=identity.authority, kind="pkcs12", secret_env="UNUSED", active=False)  # noqa: S106
+    expired.store_certificate(certificate.certificate, certificate.chain)
+    expired.save()
+    base = timestamper_for_test()
+    stamper = DummyTimeStamper(
+        tsa_cert=base.tsa_cert, tsa_key=base.tsa_key, certs_to_embed=base.certs_to_embed, fixed_dt=signed_then
+    )
+    data = pdf_signing.sign_pdf(
+        pdf_for_test(),
+        simple_signer(certificate),
+        signer_name="北京市市场监督管理局",
+        signed_at=signed_then,
+        timestamper=stamper,
+    )
+    # On record, as if issued then (the test cannot issue with a certificate that has expired).
+    Document.objects.create(
+        application=document.application,
+        kind=DocumentKind.LICENSE_DECISION,
+        number="（京）特许〔2026〕999号",
+        file=document.file.name,
+        sha256=Document.digest(data),
+        issued_by=document.issued_by,
+    )
+    verdict = check(data)
+    assert verdict.status == Status.VALID, verdict.details
+    assert verdict.signer.expired_now and verdict.signer.timestamped
+    assert abs((verdict.signer.signed_at - signed_then).total_seconds()) < 2
+
+
+def test_a_timestamp_after_the_certificate_expired_is_not_valid(issued):
+    _licence, _document, identity = issued
+    now = timezone.now()
+    certificate = issue_for_test(
+        "北京市市场监督管理局",
+        not_before=now - datetime.timedelta(days=400),
+        not_after=now - datetime.timedelta(days=1),
+    )
+    expired = SigningIdentity(authority=identity.authority, kind="pkcs12", secret_env="UNUSED", active=False)  # noqa: S106
+    expired.store_certificate(certificate.certificate, certificate.chain)
+    expired.save()
+    # Claims to be signed a month ago, but the TSA says now: judged now, the certificate has expired.
+    data = pdf_signing.sign_pdf(
+        pdf_for_test(),
+        simple_signer(certificate),
+        signer_name="北京市市场监督管理局",
+        signed_at=now - datetime.timedelta(days=30),
+        timestamper=timestamper_for_test(),
+    )
+    assert check(data).status == Status.CERTIFICATE_INVALID
