@@ -111,6 +111,7 @@ def test_wagtail_screens_with_choosers(admin):
     found, _blocks = admin_page(admin, reverse("wagtailadmin_workflows:add"))
     assert {"InlinePanel", "createTaskChooser"} <= found
     admin_page(admin, reverse("workflows_calendar:add"))
+    admin_page(admin, reverse("signing_identities:add"))  # 所属单位's filter box: a script file
 
 
 def test_streamforms_submissions_list(admin):
