@@ -188,10 +188,10 @@ def _check(data):
             )
         return _verdict(Status.NOT_SIGNED, _("本系统也没有该文件的签发记录。"))
     # Ours is the first signature; any later one is an update after it (judged as such below).
-    return _judge(signatures[0], reader, data, document)
+    return _judge(signatures[0], document)
 
 
-def _judge(sig, reader, data, document):
+def _judge(sig, document):
     signed_at = _signing_time(sig)
     context = ValidationContext(
         trust_roots=list(signing.trust_roots()),
