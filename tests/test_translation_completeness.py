@@ -50,6 +50,11 @@ PYTHON_ALLOWED = [
     ("*/management/commands/*", None, "operators' console text, never a portal page"),
     ("workflows/numbering.py", None, "document numbers (文号) are official Chinese abbreviations in every language"),
     (
+        "workflows/pdf_signing.py",
+        "年|月|日 ",
+        "the seal's signing time, in the official date format of issued documents (always Chinese)",
+    ),
+    (
         "accounts/models/regions.py",
         "市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划",
         "region-data values, compared",

@@ -35,7 +35,9 @@ class Document(models.Model):
     kind = models.CharField(_("文书种类"), max_length=30, choices=DocumentKind.choices)
     number = models.CharField(_("文号"), max_length=60, blank=True)
     file = models.FileField(_("文件"), storage=private_storage, upload_to=private_upload_path, max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    # Indexed: 许可证查询's 核验文件 finds the issued document by the uploaded file's hash
+    # (workflows/signature_check.py).
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False, db_index=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签发人")
     )
