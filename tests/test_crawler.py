@@ -53,6 +53,12 @@ def test_latin_words_skip_allowed_words_masks_and_addresses():
     assert latin_words(text, allowed={"PDF"}, masks=["qiye01"]) == ["Not", "allowed"]
 
 
+def test_codes_with_letters_are_data_not_words():
+    # A 统一社会信用代码 ending in letters, an ID number's X, a licence number: generated data.
+    text = "信用代码 9111010500000671XR，身份证 11010519900101123X，编号 TS2111001-2030；Save 按钮"
+    assert latin_words(text, allowed=set(), masks=[]) == ["Save"]
+
+
 def test_only_same_site_links_are_followed():
     assert local_path("/admin/?q=1#top", "/admin/") == "/admin/"
     assert local_path("edit/", "/admin/pages/3/") == "/admin/pages/3/edit/"

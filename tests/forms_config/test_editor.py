@@ -2,41 +2,13 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from forms_config.models import ApplicationFormSchema
 from tests.support.builders import ApplicationFactory, make_catalogue
 from tests.support.factories import UserFactory
-from tests.support.form_admin import publish_in_admin
+from tests.support.form_admin import admin_field, admin_page, form_post, publish_in_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_field(type_, label, key="", required=True, **extra):
-    value = {"label": label, "key": key, "help_text": "", "prefill": "", "show_when": {"field": "", "value": ""}}
-    if required:
-        value["required"] = "on"
-    value.update(extra)
-    return (type_, value)
-
-
-def admin_page(title, fields, key=""):
-    return (
-        "page",
-        {
-            "title": title,
-            "key": key,
-            "intro": "",
-            "show_when": {"field": "", "value": ""},
-            "fields": streamfield(fields),
-        },
-    )
-
-
-def form_post(title, pages, action="action-publish"):
-    data = nested_form_data({"title": title, "description": "", "pages": streamfield(pages)})
-    data[action] = "1"
-    return data
 
 
 @pytest.fixture

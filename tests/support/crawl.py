@@ -24,7 +24,9 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from django.urls import Resolver404, resolve
 
-LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# A word stands alone: letters glued to digits are a code (a 统一社会信用代码 ending in XR, an ID
+# number's X, a licence number TS2111…), data the fixtures generate, not a word of the interface.
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # Addresses are typed, not read: a URL, an e-mail address, a path such as /applications/ in a help text.
 ADDRESS = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w/])/(?:[\w.-]+/)+")
 
