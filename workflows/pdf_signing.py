@@ -188,11 +188,11 @@ def sign_pdf(pdf_bytes, signer, *, signer_name, signed_at=None, timestamper=None
         metadata, signer=signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=field_spec
     )
     output = io.BytesIO()
-    _run(_sign(pdf_signer, writer, signed_at, output))
+    run_coroutine(_sign(pdf_signer, writer, signed_at, output))
     return output.getvalue()
 
 
-def _run(coroutine):
+def run_coroutine(coroutine):
     """Run pyHanko's coroutine to its end from synchronous code. Where an event loop already runs
     in this thread (an async server, Playwright's sync API in the browser tests), asyncio.run
     refuses, so the coroutine gets a thread of its own: signing touches no database."""

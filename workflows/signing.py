@@ -9,13 +9,11 @@ through workflows/pdf_signing.py; `read_certificate` is what the admin screen sa
 through; `identity_for_certificate` and `trust_roots` serve the verification of uploaded PDFs.
 """
 
-import asyncio
 import hashlib
 import importlib.util
 import logging
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from asn1crypto import pem
@@ -207,18 +205,6 @@ def _chain_of(signer):
     return ordered
 
 
-def _run(coroutine):
-    # pyHanko's signing API is async. Where an event loop already runs in this thread (an async
-    # server, Playwright's sync API around load_demo in the browser tests) asyncio.run refuses,
-    # so the coroutine gets a thread of its own (as workflows/pdf_signing.py does).
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def _public_key_der(public_key):
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
@@ -235,7 +221,7 @@ def _check_key_matches(signer):
         else:
             probe = b"portal signing identity probe"
             mechanism = signer.get_signature_mechanism_for_digest("sha256")
-            signature = _run(signer.async_sign_raw(probe, "sha256"))
+            signature = pdf_signing.run_coroutine(signer.async_sign_raw(probe, "sha256"))
             DefaultSignatureValidator().validate_signature(signature, probe, signer.signing_cert.public_key, mechanism)
             matches = True
     except Exception as exc:
