@@ -7,6 +7,7 @@ publishes exactly that revision once the editor confirms, so nothing is posted t
 needs no script. Both go through the snippet's permission policy, like 导出 JSON.
 """
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -94,19 +95,28 @@ class ConfirmPublishView(SchemaAdminView):
         )
 
     def post(self, request, pk, revision_id):
-        if self.revision.pk != self.schema.latest_revision_id:
-            # Someone saved again in between: publishing this revision would drop their changes.
-            messages.error(request, gettext("此后表单又有新的修改，未发布。请检查后重新发布。"))
-            return redirect(self.edit_url_name, self.schema.pk)
-        for fn in hooks.get_hooks("before_publish"):
-            response = fn(request, self.schema)
-            if response is not None:
-                return response
-        self.revision.publish(user=request.user)
-        self.schema.refresh_from_db()
-        for fn in hooks.get_hooks("after_publish"):
-            response = fn(request, self.schema)
-            if response is not None:
-                return response
-        messages.success(request, gettext("申请书表单“%(title)s”已发布。") % {"title": self.schema.title})
+        # The form's row is locked and its state read again: a double click or a second tab
+        # confirming the same revision waits here, then finds it live and publishes nothing twice.
+        with transaction.atomic():
+            self.schema = ApplicationFormSchema.objects.select_for_update().get(pk=self.schema.pk)
+            if self.revision.pk == self.schema.live_revision_id:
+                return self._published()
+            if self.revision.pk != self.schema.latest_revision_id:
+                # Someone saved again in between: publishing this revision would drop their changes.
+                messages.error(request, gettext("此后表单又有新的修改，未发布。请检查后重新发布。"))
+                return redirect(self.edit_url_name, self.schema.pk)
+            for fn in hooks.get_hooks("before_publish"):
+                response = fn(request, self.schema)
+                if response is not None:
+                    return response
+            self.revision.publish(user=request.user)
+            self.schema.refresh_from_db()
+            for fn in hooks.get_hooks("after_publish"):
+                response = fn(request, self.schema)
+                if response is not None:
+                    return response
+        return self._published()
+
+    def _published(self):
+        messages.success(self.request, gettext("申请书表单“%(title)s”已发布。") % {"title": self.schema.title})
         return redirect(self.index_url_name)

@@ -104,6 +104,20 @@ def test_saving_a_draft_of_a_form_in_use_asks_nothing(client, editor):
     assert response.status_code == 302 and response.url == edit_url(schema)
 
 
+def test_confirming_twice_publishes_once(client, editor):
+    # A double click or a second tab: the second confirmation finds the revision live.
+    from wagtail.models import ModelLogEntry
+
+    schema = make_catalogue()["form"]
+    confirm_url = client.post(edit_url(schema), form_post(schema.title, changed_pages())).url
+    published = ModelLogEntry.objects.filter(action="wagtail.publish")
+    before = published.count()
+    first = client.post(confirm_url)
+    second = client.post(confirm_url)
+    assert first.url == second.url == reverse(f"{SCHEMA_URLS}:list")
+    assert published.count() == before + 1
+
+
 def test_a_revision_saved_after_the_confirmation_page_is_not_published(client, editor):
     schema = make_catalogue()["form"]
     response = client.post(edit_url(schema), form_post(schema.title, changed_pages()))
